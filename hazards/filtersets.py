@@ -1,0 +1,70 @@
+"""One FilterSet for the ledger page and the API: the same parameter names in both, so a
+supervisor's shared link and an API call select the same rows."""
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Sector
+
+from .choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
+from .models import Hazard, local_today
+
+BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
+
+
+class HazardFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
+    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
+    sector = django_filters.ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业领域"))
+    level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("隐患等级"))
+    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("状态"))
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("隐患来源"))
+    category = django_filters.ChoiceFilter(choices=HazardCategory.choices, label=_("隐患类别"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("单位ID"))
+    overdue = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_overdue", label=_("已逾期")
+    )
+    due_within = django_filters.NumberFilter(method="filter_due_within", label=_("N天内到期"), min_value=0)
+    deadline_after = django_filters.DateFilter(field_name="current_deadline", lookup_expr="gte", label=_("期限起"))
+    deadline_before = django_filters.DateFilter(field_name="current_deadline", lookup_expr="lte", label=_("期限止"))
+    found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("发现日期起"))
+    found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("发现日期止"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("found_at", "found_at"), ("current_deadline", "deadline"), ("code", "code"), ("status", "status")),
+        field_labels={"found_at": _("发现时间"), "current_deadline": _("整改期限"), "code": _("编号"), "status": _("状态")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Hazard
+        fields = ["q", "region", "sector", "level", "status", "source", "category", "enterprise"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(original_code__icontains=value)
+            | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_region(self, queryset, name, value):
+        value = value.strip()
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(region__code__startswith=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is True:
+            return queryset.overdue()
+        if value is False:
+            return queryset.exclude(pk__in=queryset.overdue().values("pk"))
+        return queryset
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.due_soon(days=int(value))

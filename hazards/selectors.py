@@ -1,0 +1,69 @@
+"""Reads of the hazard ledger. Every query starts from `Hazard.objects.visible_to(user)`."""
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+
+from .choices import OPEN_STATUSES, HazardStatus
+from .filtersets import HazardFilterSet
+from .models import Attachment, Hazard, HazardEvent, local_today
+
+LEDGER_RELATED = ("region", "sector", "enterprise")
+
+
+def hazard_queryset(*, user: User) -> QuerySet[Hazard]:
+    return Hazard.objects.visible_to(user)
+
+
+def hazard_list(*, user: User, params=None) -> tuple[QuerySet[Hazard], HazardFilterSet]:
+    """The ledger rows a user may see, filtered by `params` (a QueryDict)."""
+    queryset = hazard_queryset(user=user).select_related(*LEDGER_RELATED)
+    filterset = HazardFilterSet(params or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    if not rows.query.order_by:
+        rows = rows.order_by("-found_at", "-id")
+    return rows, filterset
+
+
+def hazard_detail(*, user: User, pk: int) -> Hazard:
+    """One hazard with what its page shows, in a fixed number of queries; 404 if not visible."""
+    from accounts.jurisdiction import get_visible_or_404
+
+    queryset = hazard_queryset(user=user).select_related(
+        "region", "sector", "enterprise", "found_by", "confirmed_by", "assigned_by", "assigned_inspector",
+        "rectification_reported_by", "verified_by", "signed_off_by", "source_department", "plan",
+    ).prefetch_related(
+        Prefetch("events", queryset=HazardEvent.objects.select_related("actor").prefetch_related("attachments")),
+        Prefetch("attachments", queryset=Attachment.objects.all()),
+        "extension_requests",
+    )
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def hazard_events(*, user: User, pk: int) -> QuerySet[HazardEvent]:
+    hazard = hazard_detail_minimal(user=user, pk=pk)
+    return HazardEvent.objects.filter(hazard=hazard).select_related("actor").prefetch_related("attachments")
+
+
+def hazard_detail_minimal(*, user: User, pk: int) -> Hazard:
+    from accounts.jurisdiction import get_visible_or_404
+
+    return get_visible_or_404(hazard_queryset(user=user), user, pk=pk)
+
+
+def hazard_home_summary(*, user: User) -> dict:
+    """Counts for the home page, one aggregate query."""
+    today = local_today()
+    return hazard_queryset(user=user).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        to_confirm=Count("id", filter=Q(status=HazardStatus.REPORTED)),
+        rectifying=Count("id", filter=Q(status__in=(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING))),
+        to_verify=Count("id", filter=Q(status=HazardStatus.RECTIFICATION_REPORTED)),
+        to_sign_off=Count("id", filter=Q(status=HazardStatus.VERIFIED)),
+        overdue=Count(
+            "id",
+            filter=Q(status__in=(HazardStatus.ASSIGNED, HazardStatus.RECTIFYING), current_deadline__lt=today),
+        ),
+        signed_off=Count("id", filter=Q(status=HazardStatus.SIGNED_OFF)),
+    )

@@ -1,0 +1,156 @@
+"""The lifecycle rules of a hazard, in one table.
+
+Each transition names the statuses it starts from, the roles that may take it and any further
+guard. `check_transition` raises the DomainError that explains a refusal; the detail page
+offers exactly `available_transitions` — the same rules, so a button is never shown for an
+action the service would refuse.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.choices import REGION_CODE_LENGTH, Role
+from accounts.jurisdiction import region_in_jurisdiction
+from hazardtrack.errors import DomainError
+
+from .choices import ExtensionStatus, HazardLevel, HazardStatus, ListingLevel
+from .models import Hazard
+
+S = HazardStatus
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
+STAFF = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
+STAFF_AND_ENTERPRISE = STAFF + (Role.ENTERPRISE,)
+
+
+def _only_major(hazard: Hazard, user) -> None:
+    if hazard.level != HazardLevel.MAJOR:
+        raise DomainError("not_major", _("仅重大事故隐患需要此操作。"))
+
+
+def _no_pending_extension(hazard: Hazard, user) -> None:
+    if hazard.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise DomainError("extension_pending", _("已有一条待审批的延期申请，请等待审批结果。"))
+
+
+def _has_pending_extension(hazard: Hazard, user) -> None:
+    if not hazard.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise DomainError("no_pending_extension", _("没有待审批的延期申请。"))
+
+
+def _not_the_rectification_reporter(hazard: Hazard, user) -> None:
+    if hazard.rectification_reported_by_id == user.pk:
+        raise DomainError("same_verifier", _("复查须由报告整改完成者以外的人员进行，您不能复查自己报告的整改。"))
+    if user.role == Role.ENTERPRISE:
+        raise DomainError("role_not_allowed", _("复查须由监管部门人员现场进行。"))
+
+
+def _signer_level_suffices(hazard: Hazard, user) -> None:
+    """General hazards: any supervisor of the jurisdiction. Major hazards: a supervisor of the
+    listing level or above (county level at least when not listed)."""
+    if hazard.level != HazardLevel.MAJOR:
+        return
+    required = hazard.listing_level or ListingLevel.COUNTY
+    own_length = len(user.region_id) if user.region_id else 0  # admins without a region: all levels
+    if own_length > REGION_CODE_LENGTH[required]:
+        raise DomainError(
+            "signer_level_too_low",
+            _("重大事故隐患须由%(level)s或以上的监管人员销号。") % {"level": ListingLevel(required).label},
+            status=403,
+        )
+
+
+def _evidence_present(hazard: Hazard, user) -> None:
+    # 隐患不消除不销号: verified on site, and after-photos on record.
+    if not hazard.verified_by_id:
+        raise DomainError("not_verified", _("隐患尚未通过现场复查，不能销号。"))
+    if not hazard.attachments.filter(kind="after").exists():
+        raise DomainError("no_after_photo", _("没有整改后照片，不能销号。"))
+    if hazard.level == HazardLevel.MAJOR and not hazard.assessment_report.strip():
+        raise DomainError("no_assessment", _("重大事故隐患销号前须有整改评估报告。"))
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: object
+    sources: tuple[str, ...]
+    roles: tuple[str, ...]
+    guards: tuple[Callable[[Hazard, object], None], ...] = field(default=())
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("update", gettext_lazy("修改信息"), (S.REPORTED, S.CONFIRMED), STAFF),
+        Transition("confirm", gettext_lazy("认定"), (S.REPORTED,), SUPERVISORS),
+        Transition("reject", gettext_lazy("不予认定"), (S.REPORTED,), SUPERVISORS),
+        Transition("assign", gettext_lazy("交办整改"), (S.CONFIRMED,), SUPERVISORS),
+        Transition("submit_plan", gettext_lazy("提交治理方案"), (S.ASSIGNED,), STAFF_AND_ENTERPRISE, (_only_major,)),
+        Transition(
+            "list_supervision",
+            gettext_lazy("挂牌督办"),
+            (S.CONFIRMED, S.ASSIGNED, S.RECTIFYING, S.RECTIFICATION_REPORTED),
+            SUPERVISORS,
+            (_only_major,),
+        ),
+        Transition(
+            "request_extension",
+            gettext_lazy("申请延期"),
+            (S.ASSIGNED, S.RECTIFYING),
+            STAFF_AND_ENTERPRISE,
+            (_no_pending_extension,),
+        ),
+        Transition(
+            "decide_extension",
+            gettext_lazy("审批延期"),
+            (S.ASSIGNED, S.RECTIFYING),
+            SUPERVISORS,
+            (_has_pending_extension,),
+        ),
+        Transition("report_rectification", gettext_lazy("报告整改完成"), (S.RECTIFYING,), STAFF_AND_ENTERPRISE),
+        Transition(
+            "verify", gettext_lazy("现场复查"), (S.RECTIFICATION_REPORTED,), STAFF, (_not_the_rectification_reporter,)
+        ),
+        Transition(
+            "sign_off", gettext_lazy("销号"), (S.VERIFIED,), SUPERVISORS, (_signer_level_suffices, _evidence_present)
+        ),
+    )
+}
+
+
+def check_transition(hazard: Hazard, user, name: str) -> Transition:
+    """Raise a DomainError saying why `user` may not take `name` on `hazard` now."""
+    transition = TRANSITIONS[name]
+    if user.role not in transition.roles and not user.is_superuser:
+        raise DomainError(
+            "role_not_allowed",
+            _("您的角色（%(role)s）不能执行“%(action)s”。") % {"role": user.get_role_display(), "action": transition.label},
+            status=403,
+        )
+    if user.role == Role.ENTERPRISE and hazard.enterprise_id != user.enterprise_id:
+        raise DomainError("out_of_jurisdiction", _("该隐患不属于您的单位。"), status=404)
+    if user.role != Role.ENTERPRISE and not user.is_superuser and not region_in_jurisdiction(user, hazard.region_id):
+        raise DomainError("out_of_jurisdiction", _("该隐患不在您的辖区内。"), status=404)
+    if hazard.status not in transition.sources:
+        raise DomainError(
+            "invalid_state",
+            _("隐患当前状态为“%(status)s”，不能执行“%(action)s”。")
+            % {"status": hazard.get_status_display(), "action": transition.label},
+        )
+    for guard in transition.guards:
+        guard(hazard, user)
+    return transition
+
+
+def available_transitions(hazard: Hazard, user) -> list[Transition]:
+    allowed = []
+    for name in TRANSITIONS:
+        try:
+            allowed.append(check_transition(hazard, user, name))
+        except DomainError:
+            pass
+    return allowed

@@ -1,0 +1,54 @@
+"""Site-wide pages: the home page and the health endpoints."""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from hazards.selectors import hazard_home_summary
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", {"summary": hazard_home_summary(user=request.user)})
+
+
+@never_cache
+def healthz(request):
+    """The process is up (no dependencies checked)."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_broker() -> None:
+    from hazardtrack.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+def readyz(request):
+    """Database and broker reachable; 503 naming the failing part otherwise."""
+    checks, ok = {}, True
+    for name, check in (("database", _check_database), ("broker", _check_broker)):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # any failure of a dependency is "not ready", never a 500
+            ok = False
+            checks[name] = f"error: {exc.__class__.__name__}"
+            logger.warning("readiness check failed", extra={"check": name, "error": str(exc)})
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
