@@ -20,7 +20,8 @@ def hazard_list(*, user: User, params=None) -> tuple[QuerySet[Hazard], HazardFil
     """The ledger rows a user may see, filtered by `params` (a QueryDict)."""
     queryset = hazard_queryset(user=user).select_related(*LEDGER_RELATED)
     filterset = HazardFilterSet(params or None, queryset=queryset)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    # Invalid filters (e.g. a malformed date) show their errors and select nothing.
+    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     if not rows.query.order_by:
         rows = rows.order_by("-found_at", "-id")
     return rows, filterset

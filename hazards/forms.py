@@ -1,0 +1,290 @@
+"""Forms of the hazard pages. They parse and validate input; the services decide the rules.
+
+Each transition form names the service it feeds (`service`) and turns its cleaned data into
+the service's keyword arguments (`service_kwargs`), so the view stays one generic function.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from accounts.models import Enterprise, Region, Sector, User
+
+from . import services
+from .choices import HazardCategory, HazardLevel, HazardSource, ListingLevel
+from .models import Hazard, RectificationPlan, local_today
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; the content checks happen in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def photo_field(label, *, camera: bool = True) -> MultipleFileField:
+    attrs = {"accept": "image/*", "data-preview": "1"}
+    if camera:
+        attrs["capture"] = "environment"  # phones open the rear camera
+    return MultipleFileField(label=label, widget=MultipleFileInput(attrs=attrs))
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EnterpriseLookupMixin:
+    """Resolve the enterprise typed into a text box (name or credit code; the page's script
+    offers matches as you type) among the enterprises the user may see."""
+
+    def resolve_enterprise(self, user: User, text: str) -> Enterprise | None:
+        text = (text or "").strip()
+        if not text:
+            return None
+        visible = Enterprise.objects.visible_to(user)
+        code = text.rsplit("（", 1)[-1].rstrip("）").strip().upper() if "（" in text else text.upper()
+        match = visible.filter(Q(credit_code=code) | Q(credit_code=text.upper()) | Q(name=text)).first()
+        if match is None:
+            raise forms.ValidationError(_("找不到该单位：“%(text)s”。请输入单位全称或统一社会信用代码，或从提示中选择。"),
+                                        params={"text": text})
+        return match
+
+
+class HazardReportForm(EnterpriseLookupMixin, forms.Form):
+    """Quick entry on a phone: what, where, how serious, photos."""
+
+    enterprise = forms.CharField(
+        label=_("生产经营单位"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"data-enterprise-search": "1", "autocomplete": "off",
+                                      "placeholder": _("输入单位名称或信用代码搜索")}),
+    )
+    title = forms.CharField(label=_("隐患名称"), max_length=200)
+    description = forms.CharField(label=_("隐患描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL,
+                              widget=forms.RadioSelect)
+    category = forms.ChoiceField(label=_("隐患类别"), choices=HazardCategory.choices,
+                                 initial=HazardCategory.UNSAFE_CONDITION)
+    sector = forms.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.all(), required=False,
+                                    empty_label=_("（按单位所属行业）"))
+    source = forms.ChoiceField(label=_("隐患来源"), choices=HazardSource.choices, initial=HazardSource.INSPECTION)
+    region = forms.ModelChoiceField(label=_("所属区划"), queryset=Region.objects.none(), required=False,
+                                    empty_label=_("（按单位所在区划）"))
+    address = forms.CharField(label=_("具体位置"), required=False, max_length=200)
+    latitude = forms.DecimalField(label=_("纬度"), required=False, max_digits=9, decimal_places=6,
+                                  min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(label=_("经度"), required=False, max_digits=9, decimal_places=6,
+                                   min_value=-180, max_value=180, widget=forms.HiddenInput)
+    before_photos = photo_field(_("现场照片"))
+    rectified_on_spot = forms.BooleanField(label=_("已现场立行立改"), required=False)
+    after_photos = photo_field(_("整改后照片（立行立改）"))
+    on_spot_note = forms.CharField(label=_("立行立改情况"), required=False, max_length=500)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level__in=("county", "township"))
+        if user.role == Role.ENTERPRISE:
+            for name in ("enterprise", "source", "region"):
+                del self.fields[name]
+        elif user.role == Role.GRID:
+            del self.fields["source"]
+
+    def clean_enterprise(self):
+        return self.resolve_enterprise(self.user, self.cleaned_data.get("enterprise"))
+
+    def clean(self):
+        data = super().clean()
+        if self.user.role != Role.ENTERPRISE and not data.get("enterprise") and not data.get("region"):
+            self.add_error("region", _("没有生产经营单位时，请选择所属区划。"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {
+            "data": {k: data.get(k) for k in services.REPORT_FIELDS if data.get(k) not in (None, "")},
+            "before_photos": data.get("before_photos") or [],
+            "rectified_on_spot": bool(data.get("rectified_on_spot")),
+            "after_photos": data.get("after_photos") or [],
+            "on_spot_note": data.get("on_spot_note") or "",
+        }
+
+
+class HazardEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Hazard
+        fields = ["title", "description", "level", "category", "sector", "source", "address", "original_code"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def service_kwargs(self) -> dict:
+        return {"data": {f: self.cleaned_data[f] for f in self.Meta.fields}}
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    service = None  # the services function this form feeds
+
+    def __init__(self, *args, hazard: Hazard, user: User, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", hazard.version)
+        super().__init__(*args, **kwargs)
+        self.hazard, self.user = hazard, user
+
+    def service_kwargs(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ConfirmForm(TransitionForm):
+    service = staticmethod(services.hazard_confirm)
+    level = forms.ChoiceField(label=_("认定等级"), choices=HazardLevel.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("认定意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].initial = self.hazard.level
+
+
+class RejectForm(TransitionForm):
+    service = staticmethod(services.hazard_reject)
+    reason = forms.CharField(label=_("不予认定理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(TransitionForm):
+    service = staticmethod(services.hazard_assign)
+    responsible_unit = forms.CharField(label=_("整改责任单位"), max_length=128)
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=32)
+    responsible_phone = forms.CharField(label=_("责任人电话"), max_length=32, required=False)
+    measures = forms.CharField(label=_("整改措施要求"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE_INPUT)
+    funds_planned = forms.DecimalField(label=_("计划整改资金（元）"), required=False, min_value=0, max_digits=14,
+                                       decimal_places=2)
+    assigned_inspector = forms.ModelChoiceField(label=_("跟踪检查员"), queryset=User.objects.none(), required=False)
+    comment = forms.CharField(label=_("交办说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise = self.hazard.enterprise
+        if enterprise is not None:
+            self.fields["responsible_unit"].initial = enterprise.name
+            self.fields["responsible_person"].initial = enterprise.contact_name
+            self.fields["responsible_phone"].initial = enterprise.contact_phone
+        self.fields["assigned_inspector"].queryset = User.objects.filter(
+            role=Role.INSPECTOR, is_active=True, region__code__in=_region_and_ancestors(self.hazard.region_id)
+        ).order_by("username")
+        self.fields["assigned_inspector"].initial = self.hazard.found_by_id
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= local_today():
+            raise forms.ValidationError(_("整改期限必须晚于今天。"))
+        return deadline
+
+
+def _region_and_ancestors(code: str) -> list[str]:
+    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+
+
+class PlanForm(TransitionForm):
+    service = staticmethod(services.hazard_submit_plan)
+    comment = forms.CharField(label=_("说明"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in services.PLAN_FIELDS:
+            label = RectificationPlan._meta.get_field(name).verbose_name
+            self.fields[name] = forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_kwargs(self) -> dict:
+        return {"plan": {n: self.cleaned_data[n] for n in services.PLAN_FIELDS}, "comment": self.cleaned_data["comment"]}
+
+
+class ListingForm(TransitionForm):
+    service = staticmethod(services.hazard_list_for_supervision)
+    listing_level = forms.ChoiceField(label=_("挂牌督办级别"), choices=ListingLevel.choices)
+    doc_no = forms.CharField(label=_("督办文号"), max_length=64)
+    listing_date = forms.DateField(label=_("挂牌日期"), widget=DATE_INPUT, initial=local_today)
+    production_suspended = forms.BooleanField(label=_("责令局部或全部停产停业"), required=False)
+    comment = forms.CharField(label=_("说明"), required=False)
+
+
+class ExtensionRequestForm(TransitionForm):
+    service = staticmethod(services.hazard_request_extension)
+    requested_deadline = forms.DateField(label=_("申请延期至"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(TransitionForm):
+    service = staticmethod(services.hazard_decide_extension)
+    decision = forms.ChoiceField(label=_("审批结果"), choices=(("approve", _("批准")), ("refuse", _("不予批准"))),
+                                 widget=forms.RadioSelect)
+    approved_deadline = forms.DateField(label=_("批准延期至（默认按申请）"), required=False, widget=DATE_INPUT)
+    comment = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"approve": data["decision"] == "approve", "approved_deadline": data.get("approved_deadline"),
+                "comment": data.get("comment", "")}
+
+
+class RectificationReportForm(TransitionForm):
+    service = staticmethod(services.hazard_report_rectification)
+    report = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    funds_spent = forms.DecimalField(label=_("实际整改资金（元）"), required=False, min_value=0, max_digits=14,
+                                     decimal_places=2)
+    after_photos = photo_field(_("整改后照片"))
+    assessment_report = forms.CharField(label=_("整改评估报告（重大隐患）"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 3}))
+    documents = MultipleFileField(label=_("其他材料（PDF或照片）"),
+                                  widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.hazard.is_major:
+            del self.fields["assessment_report"]
+
+
+class VerifyForm(TransitionForm):
+    service = staticmethod(services.hazard_verify)
+    result = forms.ChoiceField(label=_("复查结论"), choices=(("pass", _("通过")), ("fail", _("不通过，退回整改"))),
+                               widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("复查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = photo_field(_("复查照片"))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"passed": data["result"] == "pass", "comment": data.get("comment", ""), "photos": data["photos"]}
+
+
+class SignOffForm(TransitionForm):
+    service = staticmethod(services.hazard_sign_off)
+    comment = forms.CharField(label=_("销号意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "confirm": ConfirmForm,
+    "reject": RejectForm,
+    "assign": AssignForm,
+    "submit_plan": PlanForm,
+    "list_supervision": ListingForm,
+    "request_extension": ExtensionRequestForm,
+    "decide_extension": ExtensionDecisionForm,
+    "report_rectification": RectificationReportForm,
+    "verify": VerifyForm,
+    "sign_off": SignOffForm,
+}

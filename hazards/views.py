@@ -1,0 +1,149 @@
+"""Hazard pages: thin — parse input, call one selector or service, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.jurisdiction import get_visible_or_404
+from hazardtrack.errors import DomainError
+
+from . import selectors, services
+from .forms import TRANSITION_FORMS, HazardEditForm, HazardReportForm
+from .models import Attachment, Hazard
+from .transitions import TRANSITIONS, available_transitions
+
+PAGE_SIZES = (20, 50, 100)
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("page_size", 20))
+    except ValueError:
+        return 20
+    return size if size in PAGE_SIZES else 20
+
+
+def form_error_from_domain(form, error: DomainError) -> None:
+    """Show a refused action on the form: on its field when the service named one."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+@login_required
+def ledger(request):
+    rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
+    paginator = Paginator(rows, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "hazards/ledger.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
+    })
+
+
+@login_required
+def new(request):
+    form = HazardReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazard = services.hazard_create(actor=request.user, **form.service_kwargs())
+        except DomainError as error:
+            form_error_from_domain(form, error)
+        else:
+            messages.success(request, _("隐患 %(code)s 已上报。") % {"code": hazard.code})
+            return redirect("hazards:detail", pk=hazard.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hazards/new.html", {"form": form}, status=status)
+
+
+def _detail_context(request, hazard: Hazard, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    actions = []
+    for transition in available_transitions(hazard, request.user):
+        if transition.name == "update":
+            continue
+        form = bound.get(transition.name) or TRANSITION_FORMS[transition.name](hazard=hazard, user=request.user)
+        actions.append({"name": transition.name, "label": transition.label, "form": form,
+                        "open": transition.name in bound})
+    can_edit = any(t.name == "update" for t in available_transitions(hazard, request.user))
+    return {"hazard": hazard, "actions": actions, "can_edit": can_edit}
+
+
+@login_required
+def detail(request, pk: int):
+    hazard = selectors.hazard_detail(user=request.user, pk=pk)
+    return render(request, "hazards/detail.html", _detail_context(request, hazard))
+
+
+@login_required
+@require_POST
+def transition(request, pk: int, name: str):
+    form_class = TRANSITION_FORMS.get(name)
+    if form_class is None:
+        raise Http404
+    hazard = selectors.hazard_detail(user=request.user, pk=pk)
+    form = form_class(request.POST, request.FILES, hazard=hazard, user=request.user)
+    status = 400
+    if form.is_valid():
+        try:
+            form.service(hazard_id=hazard.pk, actor=request.user, expected_version=form.cleaned_data["version"],
+                         **form.service_kwargs())
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404
+            form_error_from_domain(form, error)
+            status = 409 if error.status == 409 else 400
+        else:
+            messages.success(request, _("已完成：%(action)s。") % {"action": TRANSITIONS[name].label})
+            return redirect("hazards:detail", pk=hazard.pk)
+    # Re-render with what the user typed kept in the open form.
+    return render(request, "hazards/detail.html", _detail_context(request, hazard, {name: form}), status=status)
+
+
+@login_required
+def edit(request, pk: int):
+    hazard = selectors.hazard_detail(user=request.user, pk=pk)
+    form = HazardEditForm(request.POST or None, instance=hazard, initial={"version": hazard.version})
+    status = 200
+    if request.method == "POST":
+        # The ModelForm only parses; the service applies the change under lock and version check.
+        form.instance = Hazard.objects.get(pk=hazard.pk)
+        if form.is_valid():
+            try:
+                services.hazard_update(hazard_id=hazard.pk, actor=request.user,
+                                       expected_version=form.cleaned_data["version"], **form.service_kwargs())
+            except DomainError as error:
+                if error.status == 404:
+                    raise Http404
+                form_error_from_domain(form, error)
+                status = 409 if error.status == 409 else 400
+            else:
+                messages.success(request, _("隐患信息已保存。"))
+                return redirect("hazards:detail", pk=hazard.pk)
+        else:
+            status = 400
+    return render(request, "hazards/edit.html", {"hazard": hazard, "form": form}, status=status)
+
+
+@login_required
+def attachment(request, pk: int, thumb: bool = False):
+    """Serve a file only to someone who may see its hazard (404 otherwise)."""
+    item = Attachment.objects.select_related("hazard").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    get_visible_or_404(Hazard.objects.only("id", "region_id", "enterprise_id"), request.user, pk=item.hazard_id)
+    field = item.thumbnail if thumb and item.thumbnail else item.file
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    content_type = "image/jpeg" if field is item.thumbnail else item.content_type
+    response = FileResponse(handle, content_type=content_type, filename=item.original_name,
+                            as_attachment=not item.is_image)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,73 @@
+/* hazardtrack — progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+
+  function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }
+
+  ready(function () {
+    // Language switch submits on change.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { el.form.submit(); });
+    });
+
+    // Enterprise search-as-you-type: fills a <datalist> from the API (scoped by jurisdiction).
+    document.querySelectorAll("input[data-enterprise-search]").forEach(function (input) {
+      var list = document.getElementById("enterprise-options");
+      if (!list) return;
+      input.setAttribute("list", list.id);
+      var timer = null, last = "";
+      input.addEventListener("input", function () {
+        var q = input.value.trim();
+        if (q.length < 1 || q === last) return;
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          last = q;
+          fetch("/api/enterprises/?page_size=10&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+            .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+            .then(function (data) {
+              list.innerHTML = "";
+              (data.results || []).forEach(function (e) {
+                var opt = document.createElement("option");
+                opt.value = e.name + "（" + e.credit_code + "）";
+                list.appendChild(opt);
+              });
+            }).catch(function () {});
+        }, 200);
+      });
+    });
+
+    // Location from the browser's geolocation into the hidden latitude/longitude fields.
+    document.querySelectorAll("[data-geolocate]").forEach(function (button) {
+      var status = document.querySelector("[data-geo-status]");
+      if (!("geolocation" in navigator)) { button.hidden = true; return; }
+      button.addEventListener("click", function () {
+        if (status) status.textContent = button.dataset.busy || "定位中…";
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          var form = button.closest("form");
+          form.querySelector("[name=latitude]").value = pos.coords.latitude.toFixed(6);
+          form.querySelector("[name=longitude]").value = pos.coords.longitude.toFixed(6);
+          if (status) status.textContent = pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
+        }, function (err) {
+          if (status) status.textContent = "无法获取位置：" + err.message;
+        }, { enableHighAccuracy: true, timeout: 15000 });
+      });
+    });
+
+    // Thumbnails of chosen photos before upload.
+    document.querySelectorAll("input[type=file][data-preview]").forEach(function (input) {
+      var box = document.createElement("div");
+      box.className = "previews";
+      input.insertAdjacentElement("afterend", box);
+      input.addEventListener("change", function () {
+        box.innerHTML = "";
+        Array.prototype.forEach.call(input.files || [], function (file) {
+          if (!file.type || file.type.indexOf("image/") !== 0) return;
+          var img = document.createElement("img");
+          img.alt = file.name;
+          img.src = URL.createObjectURL(file);
+          box.appendChild(img);
+        });
+      });
+    });
+  });
+})();

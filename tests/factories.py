@@ -1,0 +1,116 @@
+"""factory_boy factories for tests. Regions use real-looking hierarchical codes."""
+from __future__ import annotations
+
+import datetime
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from accounts.choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
+from accounts.models import Enterprise, Region, Sector, User
+from accounts.validators import CREDIT_CODE_CHARS, credit_code_check_char
+from hazards.models import Hazard
+
+PASSWORD = "demo12345"
+
+
+def region(code: str, name: str | None = None) -> Region:
+    """Get or create a region and all its ancestors from the code alone."""
+    parent = None
+    for length in (2, 4, 6, 9, 12):
+        if length > len(code):
+            break
+        part = code[:length]
+        parent, _ = Region.objects.get_or_create(
+            code=part,
+            defaults={"name": name if part == code and name else f"区划{part}", "level": REGION_LEVEL_BY_LENGTH[length], "parent": parent},
+        )
+    return parent
+
+
+def credit_code(seq: int, region_code: str = "430522") -> str:
+    body = "91" + region_code[:6].ljust(6, "0")
+    org = ""
+    n = seq
+    for _ in range(9):
+        org = CREDIT_CODE_CHARS[n % 31] + org
+        n //= 31
+    first17 = body + org
+    return first17 + credit_code_check_char(first17)
+
+
+def sector(code: str = "industry_trade") -> Sector:
+    return Sector.objects.get(code=code)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.Sequence(lambda n: credit_code(n + 1000))
+    region = factory.LazyFunction(lambda: region("430522100"))
+    sector = factory.LazyFunction(sector)
+    risk_colour = RiskColour.YELLOW
+    address = "测试地址"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    role = Role.INSPECTOR
+    region = factory.LazyFunction(lambda: region("430522"))
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def inspector(code: str = "430522", **kw) -> User:
+    return UserFactory(role=Role.INSPECTOR, region=region(code), **kw)
+
+
+def supervisor(code: str = "430522", **kw) -> User:
+    return UserFactory(role=Role.SUPERVISOR, region=region(code), **kw)
+
+
+def enterprise_contact(enterprise: Enterprise, **kw) -> User:
+    return UserFactory(role=Role.ENTERPRISE, region=None, enterprise=enterprise, **kw)
+
+
+class HazardFactory(factory.django.DjangoModelFactory):
+    """A bare hazard row (no events): for list/filter/statistics tests. Lifecycle tests should
+    create hazards through hazards.services instead."""
+
+    class Meta:
+        model = Hazard
+
+    code = factory.Sequence(lambda n: f"YH-TEST-{n:06d}")
+    title = factory.Sequence(lambda n: f"测试隐患{n}")
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region = factory.LazyAttribute(lambda o: o.enterprise.region if o.enterprise else region("430522100"))
+    sector = factory.LazyAttribute(lambda o: o.enterprise.sector if o.enterprise else sector())
+    found_at = factory.LazyFunction(timezone.now)
+
+
+def jpeg_bytes(width: int = 64, height: int = 48, colour=(200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def photo(name: str = "photo.jpg", **kw) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_bytes(**kw), content_type="image/jpeg")
+
+
+def days_from_today(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
