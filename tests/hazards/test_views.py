@@ -166,3 +166,19 @@ def test_anonymous_user_is_sent_to_login(client):
 def test_home_page_is_chinese(client, county_inspector):
     page = client.get("/").content.decode()
     assert "隐患" in page and "逾期未整改" in page
+
+
+@pytest.mark.postgres
+def test_audit_events_cannot_be_rewritten_in_the_database():
+    from django.db import DatabaseError, transaction
+
+    from hazards import services
+    from hazards.models import HazardEvent
+
+    hazard = services.hazard_create(actor=inspector("430522", username="r"), data={"title": "T", "enterprise": EnterpriseFactory()})
+    event = HazardEvent.objects.get(hazard=hazard)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        HazardEvent.objects.filter(pk=event.pk).update(comment="改写历史")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        HazardEvent.objects.filter(pk=event.pk).delete()
+    assert HazardEvent.objects.get(pk=event.pk).comment == ""
