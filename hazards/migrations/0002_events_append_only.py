@@ -9,7 +9,7 @@ BEGIN
     IF current_setting('hazardtrack.allow_event_rewrite', true) = 'on' THEN
         RETURN COALESCE(NEW, OLD);
     END IF;
-    RAISE EXCEPTION 'hazard events are append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION USING MESSAGE = 'hazard events are append-only: ' || TG_OP || ' refused', ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS hazard_event_append_only ON hazards_hazardevent;
