@@ -120,6 +120,11 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean_fields(self, exclude=None):
+        # Normalise before validation so the unique check compares what will be stored.
+        self.credit_code = (self.credit_code or "").strip().upper()
+        super().clean_fields(exclude=exclude)
+
     def save(self, *args, **kwargs):
         self.credit_code = (self.credit_code or "").strip().upper()
         super().save(*args, **kwargs)

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "hazards",
     "inspections",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notices.context_processors.notices",
             ],
         },
     },
@@ -159,12 +162,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Embedded broker for local use: messages are files under var/broker/.
     _broker_dir = VAR_DIR / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # else kombu writes ./control/ in the cwd
         "store_processed": False,
     }
 else:
@@ -176,7 +180,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Nightly escalation at NOTICES_ESCALATION_HOUR:00 Asia/Shanghai; the outbox drained every minute
+# (expires: a backlog of minute ticks left by a stopped worker is dropped, not replayed).
+NOTICES_ESCALATION_HOUR = int(os.environ.get("NOTICES_ESCALATION_HOUR", 1))
+CELERY_BEAT_SCHEDULE: dict = {
+    "escalate-overdue-nightly": {
+        "task": "hazards.escalate_overdue",
+        "schedule": crontab(hour=NOTICES_ESCALATION_HOUR, minute=0),
+    },
+    "deliver-notices": {"task": "notices.deliver_pending", "schedule": 60.0, "options": {"expires": 55}},
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -188,6 +201,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hazardtrack@localhost")
+
+# --- Notices (reminders and escalation; see notices/) -----------------------------------
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in emails/robots
+NOTICES_WEBHOOK_TIMEOUT = float(os.environ.get("NOTICES_WEBHOOK_TIMEOUT", 5))
+NOTICES_DELIVERY_BATCH = int(os.environ.get("NOTICES_DELIVERY_BATCH", 500))
+NOTICES_MAX_ATTEMPTS = int(os.environ.get("NOTICES_MAX_ATTEMPTS", 12))  # about a day of retries
+NOTICES_RETRY_BASE_SECONDS = int(os.environ.get("NOTICES_RETRY_BASE_SECONDS", 60))
+NOTICES_RETRY_MAX_SECONDS = int(os.environ.get("NOTICES_RETRY_MAX_SECONDS", 6 * 3600))
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
