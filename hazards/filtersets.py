@@ -6,6 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from accounts.models import Sector
 
@@ -57,6 +59,8 @@ class HazardFilterSet(django_filters.FilterSet):
             return queryset.none()
         return queryset.filter(region__code__startswith=value)
 
+    # A method filter has no model field to describe it: tell the schema its values.
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
     def filter_overdue(self, queryset, name, value):
         if value is True:
             return queryset.overdue()

@@ -131,6 +131,10 @@ class Hazard(models.Model):
     production_suspended = models.BooleanField(_("局部或全部停产停业"), default=False)
     assessment_report = models.TextField(_("整改评估报告"), blank=True)
 
+    # Set by the nightly escalation job (hazards/escalation.py), as of its last run.
+    overdue_since = models.DateField(_("逾期起始日"), null=True, blank=True, editable=False)
+    circular_queued_on = models.DateField(_("纳入逾期通报日期"), null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

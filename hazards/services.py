@@ -123,6 +123,12 @@ def _check_uploads(files, *, kind: str, images_only: bool = True) -> list[tuple[
 
 # --- create and edit -----------------------------------------------------------------------
 
+def _check_region_matches_enterprise(region_code: str, enterprise: Enterprise | None) -> None:
+    """A hazard lies in its enterprise's county: otherwise another county's contact would see it."""
+    if enterprise is not None and not region_code.startswith(enterprise.region_id[:6]):
+        raise DomainError("region_mismatch", _("所属区划与该单位所在区县不一致。"), status=400, field="region")
+
+
 def hazard_create(
     *, actor: User, data: dict, before_photos=(), rectified_on_spot: bool = False, after_photos=(),
     on_spot_note: str = "",
@@ -148,9 +154,12 @@ def hazard_create(
     _require(data.get("sector"), "sector_required", _("请选择行业领域。"), "sector")
     if actor.role != Role.ENTERPRISE and not actor.is_superuser and not region_in_jurisdiction(actor, region.code):
         raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
-    if enterprise is not None and not region.code.startswith(enterprise.region_id[:6]):
-        raise DomainError("region_mismatch", _("所属区划与该单位所在区县不一致。"), status=400, field="region")
+    _check_region_matches_enterprise(region.code, enterprise)
     if rectified_on_spot:
+        # The one recording it becomes reporter, verifier and signer: only a regulator may.
+        if actor.role not in (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN) and not actor.is_superuser:
+            raise DomainError("role_not_allowed", _("只有监管人员可以按立行立改记录并销号。"), status=403,
+                              field="rectified_on_spot")
         if data.get("level") == HazardLevel.MAJOR:
             raise DomainError("on_spot_major", _("重大事故隐患不能按立行立改处理。"), status=400, field="level")
         if not after_photos:
@@ -189,6 +198,7 @@ def hazard_update(*, hazard_id: int, actor: User, expected_version: int, data: d
             setattr(hazard, f, data[f])
         if "region" in data and not region_in_jurisdiction(actor, hazard.region_id):
             raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
+        _check_region_matches_enterprise(hazard.region_id, hazard.enterprise)
         changes = _diff(before, hazard)
         _record(hazard, actor=actor, action=EventAction.UPDATED, from_status=hazard.status, changes=changes)
     return hazard

@@ -1,1 +1,9 @@
-urlpatterns = []
+"""The REST API under /api/: each app contributes its own routes; names are `api:<name>`."""
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("hazards.api.urls")),
+]

@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("临期提醒")
+    OVERDUE = "overdue", _("逾期督办")
+
+
+class NoticeLevel(models.IntegerChoices):
+    """The rungs of the ladder. 0 is the reminder before the deadline; 1–3 escalate after it."""
+
+    REMINDER = 0, _("临期提醒")
+    LEVEL1 = 1, _("一级督办（逾期）")
+    LEVEL2 = 2, _("二级督办（县级）")
+    LEVEL3 = 3, _("三级督办（市级、通报）")
+
+
+# The level a notice of each kind may have (checked by a database constraint).
+KIND_OF_LEVEL = {0: NoticeKind.DUE_SOON, 1: NoticeKind.OVERDUE, 2: NoticeKind.OVERDUE, 3: NoticeKind.OVERDUE}
+
+
+class Channel(models.TextChoices):
+    INAPP = "inapp", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    WEBHOOK = "webhook", _("群机器人")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败（已停止重试）")
+
+
+class WebhookFlavour(models.TextChoices):
+    DINGTALK = "dingtalk", _("钉钉群机器人")
+    WECOM = "wecom", _("企业微信群机器人")
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("成功")
+    FAILED = "failed", _("失败")
+    SKIPPED = "skipped", _("跳过（已有任务在运行）")
+    INTERRUPTED = "interrupted", _("中断（进程退出，未提交）")
+
+
+class RunTrigger(models.TextChoices):
+    BEAT = "beat", _("定时任务")
+    COMMAND = "command", _("命令行")
+    OTHER = "other", _("其他")

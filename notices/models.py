@@ -1,0 +1,244 @@
+"""Reminders and escalation notices: the policy, each nightly run, the notices (one per hazard,
+level and deadline) and their deliveries (the transactional outbox, one row per recipient and
+channel)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
+
+from accounts.jurisdiction import JurisdictionQuerySet
+
+from .choices import Channel, DeliveryStatus, NoticeKind, NoticeLevel, RunStatus, RunTrigger, WebhookFlavour
+from .policy import DEFAULT_LADDER, Ladder
+
+
+def _days(verbose: str, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(verbose, default=default, help_text=help_text)
+
+
+class EscalationPolicy(models.Model):
+    """A region's own ladder; hazards in its subtree follow it unless a nearer region has one."""
+
+    region = models.OneToOneField(
+        "accounts.Region", verbose_name=_("适用区划（含下级）"), on_delete=models.PROTECT,
+        related_name="escalation_policy",
+    )
+    remind_days_general = _days(_("一般隐患：到期前几天提醒"), DEFAULT_LADDER.remind_days_general)
+    remind_days_major = _days(_("重大隐患：到期前几天提醒"), DEFAULT_LADDER.remind_days_major)
+    level2_days_general = _days(_("一般隐患：逾期几天升级到县级"), DEFAULT_LADDER.level2_days_general)
+    level2_days_major = _days(_("重大隐患：逾期几天升级到县级"), DEFAULT_LADDER.level2_days_major)
+    level3_days_general = _days(_("一般隐患：逾期几天升级到市级并纳入通报"), DEFAULT_LADDER.level3_days_general)
+    level3_days_major = _days(_("重大隐患：逾期几天升级到市级并纳入通报"), DEFAULT_LADDER.level3_days_major)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("督办规则")
+        verbose_name_plural = _("督办规则")
+        ordering = ["region_id"]
+        constraints = [
+            # Level 1 is the first overdue day; higher levels come later or on the same day.
+            models.CheckConstraint(
+                condition=Q(level2_days_general__gte=1, level3_days_general__gte=F("level2_days_general"),
+                            level2_days_major__gte=1, level3_days_major__gte=F("level2_days_major")),
+                name="escalation_policy_levels_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.region}"
+
+    @property
+    def ladder(self) -> Ladder:
+        return Ladder(**{f: getattr(self, f) for f in Ladder.__dataclass_fields__})
+
+    def clean(self) -> None:
+        for kind in ("general", "major"):
+            l2, l3 = getattr(self, f"level2_days_{kind}"), getattr(self, f"level3_days_{kind}")
+            if l2 < 1:
+                raise ValidationError({f"level2_days_{kind}": _("升级天数至少为1（逾期第1天为一级督办）。")})
+            if l3 < l2:
+                raise ValidationError({f"level3_days_{kind}": _("市级督办天数不能少于县级督办天数。")})
+
+
+class WebhookEndpoint(models.Model):
+    """A group-chat robot (钉钉/企业微信) that receives the notices of a region's subtree."""
+
+    region = models.ForeignKey("accounts.Region", verbose_name=_("区划（含下级）"), on_delete=models.PROTECT,
+                               related_name="+")
+    name = models.CharField(_("名称"), max_length=64, help_text=_("例如：新邵县安委办工作群"))
+    flavour = models.CharField(_("类型"), max_length=16, choices=WebhookFlavour.choices, default=WebhookFlavour.DINGTALK)
+    url = models.URLField(_("Webhook 地址"), max_length=500)
+    secret = models.CharField(_("加签密钥"), max_length=128, blank=True,
+                              help_text=_("钉钉机器人“加签”安全设置的密钥（SEC 开头）；留空则不签名。"))
+    min_level = models.PositiveSmallIntegerField(_("最低推送级别"), choices=NoticeLevel.choices,
+                                                 default=NoticeLevel.LEVEL1)
+    enabled = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("群机器人")
+        verbose_name_plural = _("群机器人")
+        ordering = ["region_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EscalationRun(models.Model):
+    """One run of the nightly job, kept for the administrators (and the home-page warning)."""
+
+    as_of = models.DateField(_("业务日期"))
+    dry_run = models.BooleanField(_("试运行"), default=False)
+    trigger = models.CharField(_("触发方式"), max_length=16, choices=RunTrigger.choices, default=RunTrigger.OTHER)
+    status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    flagged = models.PositiveIntegerField(_("新标记逾期"), default=0)
+    unflagged = models.PositiveIntegerField(_("解除逾期标记"), default=0)
+    reminders = models.PositiveIntegerField(_("临期提醒"), default=0)
+    level1 = models.PositiveIntegerField(_("一级督办"), default=0)
+    level2 = models.PositiveIntegerField(_("二级督办"), default=0)
+    level3 = models.PositiveIntegerField(_("三级督办"), default=0)
+    deliveries = models.PositiveIntegerField(_("待发送消息"), default=0)
+    circular_queued = models.PositiveIntegerField(_("纳入通报"), default=0)
+    worker = models.CharField(_("执行进程"), max_length=128, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("督办任务运行记录")
+        verbose_name_plural = _("督办任务运行记录")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["as_of", "status"], name="escalation_run_asof_status")]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.get_status_display()}"
+
+    @property
+    def notices_total(self) -> int:
+        return self.reminders + self.level1 + self.level2 + self.level3
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if not self.finished_at:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "flagged": self.flagged, "unflagged": self.unflagged, "reminders": self.reminders,
+            "level1": self.level1, "level2": self.level2, "level3": self.level3,
+            "deliveries": self.deliveries, "circular_queued": self.circular_queued,
+        }
+
+
+class NoticeQuerySet(JurisdictionQuerySet):
+    pass
+
+
+class Notice(models.Model):
+    """One rung of one hazard's ladder for one deadline. The unique key is what makes the
+    nightly job safe to re-run: a second insert of the same rung is a no-op."""
+
+    hazard = models.ForeignKey("hazards.Hazard", verbose_name=_("隐患"), on_delete=models.CASCADE,
+                               related_name="notices")
+    kind = models.CharField(_("类型"), max_length=16, choices=NoticeKind.choices)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=NoticeLevel.choices)
+    deadline = models.DateField(_("对应整改期限"))
+    as_of = models.DateField(_("业务日期"))
+    overdue_days = models.SmallIntegerField(_("逾期天数"), help_text=_("负数表示距到期还有几天"))
+    run = models.ForeignKey(EscalationRun, verbose_name=_("运行记录"), null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="notices")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = NoticeQuerySet.as_manager()
+    jurisdiction_region_field = "hazard__region"
+    jurisdiction_enterprise_field = "hazard__enterprise"
+
+    class Meta:
+        verbose_name = _("提醒/督办通知")
+        verbose_name_plural = _("提醒/督办通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard", "kind", "level", "deadline"], name="notice_once_per_rung"),
+            models.CheckConstraint(
+                condition=Q(kind=NoticeKind.DUE_SOON, level=0) | Q(kind=NoticeKind.OVERDUE, level__in=(1, 2, 3)),
+                name="notice_kind_matches_level",
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "level"], name="notice_run_level")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.deadline}"
+
+    @property
+    def summary(self) -> str:
+        """What the notice says about time, e.g. "已逾期 7 天" or "距整改期限还有 3 天"."""
+        if self.level == NoticeLevel.REMINDER:
+            if self.overdue_days >= 0:
+                return gettext("今天到期")
+            return gettext("距整改期限还有 %(n)s 天") % {"n": -self.overdue_days}
+        text = gettext("已逾期 %(n)s 天") % {"n": self.overdue_days}
+        if self.level == NoticeLevel.LEVEL3:
+            text += gettext("，已纳入逾期通报")
+        return text
+
+
+class DeliveryQuerySet(JurisdictionQuerySet):
+    def inbox_of(self, user) -> "DeliveryQuerySet":
+        """A user's in-app messages about hazards they may (still) see."""
+        return self.visible_to(user).filter(recipient=user, channel=Channel.INAPP)
+
+    def unread(self) -> "DeliveryQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Delivery(models.Model):
+    """The outbox: one notice to one recipient (a user, or a group robot) on one channel.
+    In-app rows are delivered by being written; the others wait for the delivery task, which
+    records each attempt and retries with backoff until sent or out of attempts."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(WebhookEndpoint, verbose_name=_("群机器人"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+    jurisdiction_region_field = "notice__hazard__region"
+    jurisdiction_enterprise_field = "notice__hazard__enterprise"
+
+    class Meta:
+        verbose_name = _("消息发送")
+        verbose_name_plural = _("消息发送")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "channel", "recipient"], condition=Q(recipient__isnull=False),
+                                    name="delivery_once_per_user_channel"),
+            models.UniqueConstraint(fields=["notice", "endpoint"], condition=Q(endpoint__isnull=False),
+                                    name="delivery_once_per_endpoint"),
+            models.CheckConstraint(
+                condition=Q(channel=Channel.WEBHOOK, endpoint__isnull=False, recipient__isnull=True)
+                | (~Q(channel=Channel.WEBHOOK) & Q(endpoint__isnull=True, recipient__isnull=False)),
+                name="delivery_has_one_destination",
+            ),
+        ]
+        indexes = [
+            # The delivery task's queue: only pending rows are indexed.
+            models.Index(fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING), name="delivery_due"),
+            # The inbox and the bell.
+            models.Index(fields=["recipient", "-created_at"], condition=Q(channel=Channel.INAPP), name="delivery_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient or self.endpoint}"

@@ -1,0 +1,104 @@
+"""Reads of the notices app. Lists are scoped with `visible_to(user)` like every other list."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from hazards.models import Hazard
+
+from .choices import Channel, DeliveryStatus, RunStatus
+from .models import Delivery, EscalationRun, Notice
+
+# The nightly run is expected to have finished this long after its scheduled hour.
+RUN_GRACE = datetime.timedelta(hours=1)
+
+
+def unread_count(*, user: User) -> int:
+    return Delivery.objects.inbox_of(user).unread().count()
+
+
+def inbox(*, user: User, unread_only: bool = False) -> QuerySet[Delivery]:
+    rows = Delivery.objects.inbox_of(user).select_related("notice__hazard")
+    if unread_only:
+        rows = rows.unread()
+    return rows.order_by("-created_at", "-id")
+
+
+def hazard_notices(*, hazard: Hazard) -> list[Notice]:
+    """The notices of one hazard (the caller has already checked it may see the hazard), with
+    how their deliveries stand — one query."""
+    def count(channel: str, status: str | None = None) -> Count:
+        condition = Q(deliveries__channel=channel)
+        if status:
+            condition &= Q(deliveries__status=status)
+        return Count("deliveries", filter=condition)
+
+    return list(
+        Notice.objects.filter(hazard=hazard).annotate(
+            inapp_total=count(Channel.INAPP),
+            email_total=count(Channel.EMAIL), email_sent=count(Channel.EMAIL, DeliveryStatus.SENT),
+            webhook_total=count(Channel.WEBHOOK), webhook_sent=count(Channel.WEBHOOK, DeliveryStatus.SENT),
+            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+        ).order_by("deadline", "level", "id")
+    )
+
+
+def is_administrator(user: User) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def recent_runs(*, limit: int = 30) -> QuerySet[EscalationRun]:
+    return EscalationRun.objects.order_by("-started_at", "-id")[:limit]
+
+
+def failed_delivery_count() -> int:
+    return Delivery.objects.filter(status=DeliveryStatus.FAILED).count()
+
+
+@dataclass(frozen=True)
+class EscalationHealth:
+    """How last night's run went, for the administrators' home page."""
+
+    expected_as_of: datetime.date
+    state: str  # "ok", "failed", "running", "missing"
+    run: EscalationRun | None
+
+    @property
+    def is_problem(self) -> bool:
+        return self.state != "ok"
+
+
+def expected_run_date(now: datetime.datetime | None = None) -> datetime.date:
+    """The as-of date of the latest nightly run that should have finished by `now`."""
+    local = timezone.localtime(now or timezone.now())
+    due = local.replace(hour=settings.NOTICES_ESCALATION_HOUR, minute=0, second=0, microsecond=0) + RUN_GRACE
+    return local.date() if local >= due else local.date() - datetime.timedelta(days=1)
+
+
+def escalation_health(*, user: User, now: datetime.datetime | None = None) -> EscalationHealth | None:
+    """None for everyone but administrators; otherwise the state of last night's run (one query)."""
+    if not is_administrator(user):
+        return None
+    as_of = expected_run_date(now)
+    runs = list(EscalationRun.objects.filter(as_of=as_of, dry_run=False).exclude(status=RunStatus.SKIPPED)
+                .order_by("-started_at", "-id")[:20])
+    succeeded = next((r for r in runs if r.status == RunStatus.SUCCEEDED), None)
+    if succeeded:
+        return EscalationHealth(as_of, "ok", succeeded)
+    if not runs:
+        return EscalationHealth(as_of, "missing", None)
+    latest = runs[0]
+    state = "running" if latest.status == RunStatus.RUNNING else "failed"
+    return EscalationHealth(as_of, state, latest)
+
+
+def circular_queue(*, user: User) -> QuerySet[Hazard]:
+    """Hazards queued for the next overdue circular (逾期通报) that the user may see."""
+    return (Hazard.objects.visible_to(user).filter(circular_queued_on__isnull=False)
+            .select_related("region", "enterprise").order_by("circular_queued_on", "id"))
