@@ -11,9 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/data/media \
     STATIC_ROOT=/app/staticfiles
 
-# Noto CJK: Chinese text in generated PDFs and images. curl-free healthchecks use python.
+# Noto CJK: Chinese text in generated PDFs and images; Pango: WeasyPrint lays out the PDFs.
+# curl-free healthchecks use python.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --home-dir /home/app --uid 10001 app

@@ -789,8 +789,8 @@ def build_hazard_plans(enterprises: list[EnterpriseSpec]) -> list[HazardPlan]:
                 source = "inspection"  # the grid worker and the enterprise login are in 新邵县
             if major and source in ("grid", "self_report"):
                 source = "inspection"
-            if scenario == "on_spot" and source in ("assigned", "transfer", "media", "tipoff"):
-                source = "inspection"
+            if scenario == "on_spot" and source in ("assigned", "transfer", "media", "tipoff", "grid", "self_report"):
+                source = "inspection"  # 立行立改 is recorded by a regulator on site
 
             enterprise: EnterpriseSpec | None
             public = (not major and not opts.get("upgrade") and source in ("tipoff", "grid", "inspection")

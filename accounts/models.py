@@ -189,3 +189,16 @@ class User(AbstractUser):
             raise ValidationError({"enterprise": _("企业整改责任人必须绑定一个单位。")})
         if self.role in (Role.INSPECTOR, Role.SUPERVISOR, Role.GRID) and not self.region_id:
             raise ValidationError({"region": _("工作人员必须属于一个辖区。")})
+
+
+class DocumentSequence(models.Model):
+    """Per-issuer, per-year counters behind official document numbers (检查记录, 整改指令书,
+    通报 …). `issuer` is whatever makes the series unique: a department id or a region code."""
+
+    kind = models.SlugField(max_length=32)
+    issuer = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "issuer", "year"], name="document_sequence_unique")]
