@@ -1,0 +1,38 @@
+"""seed_demo: a newcomer's data set — every demo login works, and running it again changes nothing."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+from hazards.choices import HazardStatus
+from hazards.models import Hazard
+
+pytestmark = pytest.mark.django_db
+
+
+def table_counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if not m._meta.proxy}
+
+
+def test_seed_demo_twice_changes_nothing_and_every_demo_login_works():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = table_counts()
+    codes = set(Hazard.objects.values_list("code", "status", "version"))
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert table_counts() == first
+    assert set(Hazard.objects.values_list("code", "status", "version")) == codes
+    assert "跳过" in out.getvalue()
+
+    for username in ("admin", "inspector", "supervisor", "city", "enterprise", "inspector2"):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    # Hazards in every state, some overdue, across levels.
+    assert set(Hazard.objects.values_list("status", flat=True)) == set(HazardStatus.values)
+    assert Hazard.objects.overdue().exists()
+    assert Hazard.objects.filter(level="major").exists()
