@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .choices import REGION_CODE_LENGTH, REGION_LEVEL_BY_LENGTH, RegionLevel, RiskColour, Role
 from .jurisdiction import JurisdictionQuerySet
@@ -68,7 +68,8 @@ class Sector(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        # The standard names are in the catalog (accounts/sectors.py); gettext("") would be the header.
+        return gettext(self.name) if self.name else self.name
 
 
 class Department(models.Model):

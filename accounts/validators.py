@@ -1,6 +1,6 @@
 """Unified social credit code (统一社会信用代码), GB 32100-2015."""
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -21,7 +21,7 @@ def validate_credit_code(value: str) -> None:
     bad = sorted({ch for ch in code if ch not in CREDIT_CODE_CHARS})
     if bad:
         raise ValidationError(
-            _("统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、S、V、Z）。") % {"chars": "、".join(bad)},
+            _("统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、S、V、Z）。") % {"chars": pgettext("list separator", "、").join(bad)},
             code="credit_code_chars",
         )
     if not code[2:8].isdigit():

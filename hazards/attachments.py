@@ -15,7 +15,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from PIL import Image, ImageOps
 
 from hazardtrack.errors import DomainError
@@ -63,7 +63,7 @@ def check_upload(upload, *, images_only: bool = False) -> CheckedUpload:
             _("文件“%(name)s”的实际内容不是允许的类型（允许：%(allowed)s），请上传真实的照片%(docs)s。")
             % {
                 "name": name,
-                "allowed": "、".join(ext.upper() for ext in allowed.values()),
+                "allowed": pgettext("list separator", "、").join(ext.upper() for ext in allowed.values()),
                 "docs": "" if images_only else _("或PDF文件"),
             },
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -15,6 +16,12 @@ from .choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard, local_today
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
+
+
+def _descending(label):
+    # django-filter formats its "%s (descending)" labels once, at import, which would fix their
+    # language; this formats them each time they are shown.
+    return lazy(lambda: django_filters.OrderingFilter.descending_fmt % label, str)()
 
 
 class HazardFilterSet(django_filters.FilterSet):
@@ -36,7 +43,9 @@ class HazardFilterSet(django_filters.FilterSet):
     found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("发现日期止"))
     ordering = django_filters.OrderingFilter(
         fields=(("found_at", "found_at"), ("current_deadline", "deadline"), ("code", "code"), ("status", "status")),
-        field_labels={"found_at": _("发现时间"), "current_deadline": _("整改期限"), "code": _("编号"), "status": _("状态")},
+        field_labels={"found_at": _("发现时间"), "current_deadline": _("整改期限"), "code": _("编号"), "status": _("状态"),
+                      "-found_at": _descending(_("发现时间")), "-deadline": _descending(_("整改期限")),
+                      "-code": _descending(_("编号")), "-status": _descending(_("状态"))},
         label=_("排序"),
     )
 

@@ -214,7 +214,7 @@ def hazard_add_attachments(*, hazard_id: int, actor: User, kind: str, files, com
     with transaction.atomic():
         hazard = get_visible_or_404(Hazard.objects.select_for_update(), actor, pk=hazard_id)
         if hazard.status in (HazardStatus.SIGNED_OFF, HazardStatus.REJECTED):
-            raise DomainError("closed", _("隐患已%(status)s，不能再上传附件。") % {"status": hazard.get_status_display()})
+            raise DomainError("closed", _("隐患%(status)s，不能再上传附件。") % {"status": hazard.get_status_display()})
         return _record(hazard, actor=actor, action=EventAction.ATTACHMENT_ADDED, from_status=hazard.status,
                        comment=comment, uploads=uploads)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.choices import REGION_CODE_LENGTH, Role
 from accounts.jurisdiction import region_in_jurisdiction
@@ -85,38 +85,50 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("update", gettext_lazy("修改信息"), (S.REPORTED, S.CONFIRMED), STAFF),
-        Transition("confirm", gettext_lazy("认定"), (S.REPORTED,), SUPERVISORS),
-        Transition("reject", gettext_lazy("不予认定"), (S.REPORTED,), SUPERVISORS),
-        Transition("assign", gettext_lazy("交办整改"), (S.CONFIRMED,), SUPERVISORS),
-        Transition("submit_plan", gettext_lazy("提交治理方案"), (S.ASSIGNED,), STAFF_AND_ENTERPRISE, (_only_major,)),
+        Transition("update", pgettext_lazy("transition", "修改信息"), (S.REPORTED, S.CONFIRMED), STAFF),
+        Transition("confirm", pgettext_lazy("transition", "认定"), (S.REPORTED,), SUPERVISORS),
+        Transition("reject", pgettext_lazy("transition", "不予认定"), (S.REPORTED,), SUPERVISORS),
+        Transition("assign", pgettext_lazy("transition", "交办整改"), (S.CONFIRMED,), SUPERVISORS),
+        Transition(
+            "submit_plan", pgettext_lazy("transition", "提交治理方案"), (S.ASSIGNED,), STAFF_AND_ENTERPRISE, (_only_major,)
+        ),
         Transition(
             "list_supervision",
-            gettext_lazy("挂牌督办"),
+            pgettext_lazy("transition", "挂牌督办"),
             (S.CONFIRMED, S.ASSIGNED, S.RECTIFYING, S.RECTIFICATION_REPORTED),
             SUPERVISORS,
             (_only_major,),
         ),
         Transition(
             "request_extension",
-            gettext_lazy("申请延期"),
+            pgettext_lazy("transition", "申请延期"),
             (S.ASSIGNED, S.RECTIFYING),
             STAFF_AND_ENTERPRISE,
             (_no_pending_extension,),
         ),
         Transition(
             "decide_extension",
-            gettext_lazy("审批延期"),
+            pgettext_lazy("transition", "审批延期"),
             (S.ASSIGNED, S.RECTIFYING),
             SUPERVISORS,
             (_has_pending_extension,),
         ),
-        Transition("report_rectification", gettext_lazy("报告整改完成"), (S.RECTIFYING,), STAFF_AND_ENTERPRISE),
         Transition(
-            "verify", gettext_lazy("现场复查"), (S.RECTIFICATION_REPORTED,), STAFF, (_not_the_rectification_reporter,)
+            "report_rectification", pgettext_lazy("transition", "报告整改完成"), (S.RECTIFYING,), STAFF_AND_ENTERPRISE
         ),
         Transition(
-            "sign_off", gettext_lazy("销号"), (S.VERIFIED,), SUPERVISORS, (_signer_level_suffices, _evidence_present)
+            "verify",
+            pgettext_lazy("transition", "现场复查"),
+            (S.RECTIFICATION_REPORTED,),
+            STAFF,
+            (_not_the_rectification_reporter,),
+        ),
+        Transition(
+            "sign_off",
+            pgettext_lazy("transition", "销号"),
+            (S.VERIFIED,),
+            SUPERVISORS,
+            (_signer_level_suffices, _evidence_present),
         ),
     )
 }

@@ -1,7 +1,8 @@
 """Administrators edit the escalation policies and group robots here, and watch the runs and the
 outbox. Runs and notices are read-only: only the job writes them."""
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from . import services
 from .models import Delivery, EscalationPolicy, EscalationRun, Notice, WebhookEndpoint
@@ -19,6 +20,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _policy_description() -> str:
+    # Formatted when shown: formatting a lazy string at import would fix its language.
+    return gettext("本区划及其下级（没有更近的督办规则时）适用以下天数。未设置规则的地区使用默认值："
+                   "提醒 一般%(rg)s天/重大%(rm)s天；县级督办 逾期%(l2g)s/%(l2m)s天；"
+                   "市级督办并纳入通报 逾期%(l3g)s/%(l3m)s天；逾期第1天为一级督办。") % {
+        "rg": DEFAULT_LADDER.remind_days_general, "rm": DEFAULT_LADDER.remind_days_major,
+        "l2g": DEFAULT_LADDER.level2_days_general, "l2m": DEFAULT_LADDER.level2_days_major,
+        "l3g": DEFAULT_LADDER.level3_days_general, "l3m": DEFAULT_LADDER.level3_days_major}
+
+
 @admin.register(EscalationPolicy)
 class EscalationPolicyAdmin(admin.ModelAdmin):
     list_display = ("region", "region_id", "remind_days_general", "remind_days_major", "level2_days_general",
@@ -27,12 +38,7 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
     raw_id_fields = ("region",)
     fieldsets = (
         (None, {"fields": ("region",),
-                "description": _("本区划及其下级（没有更近的督办规则时）适用以下天数。未设置规则的地区使用默认值："
-                                 "提醒 一般%(rg)s天/重大%(rm)s天；县级督办 逾期%(l2g)s/%(l2m)s天；"
-                                 "市级督办并纳入通报 逾期%(l3g)s/%(l3m)s天；逾期第1天为一级督办。") % {
-                    "rg": DEFAULT_LADDER.remind_days_general, "rm": DEFAULT_LADDER.remind_days_major,
-                    "l2g": DEFAULT_LADDER.level2_days_general, "l2m": DEFAULT_LADDER.level2_days_major,
-                    "l3g": DEFAULT_LADDER.level3_days_general, "l3m": DEFAULT_LADDER.level3_days_major}}),
+                "description": lazy(_policy_description, str)()}),
         (_("一般隐患"), {"fields": ("remind_days_general", "level2_days_general", "level3_days_general")}),
         (_("重大隐患"), {"fields": ("remind_days_major", "level2_days_major", "level3_days_major")}),
     )

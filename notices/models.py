@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from accounts.jurisdiction import JurisdictionQuerySet
 
@@ -179,8 +179,9 @@ class Notice(models.Model):
         if self.level == NoticeLevel.REMINDER:
             if self.overdue_days >= 0:
                 return gettext("今天到期")
-            return gettext("距整改期限还有 %(n)s 天") % {"n": -self.overdue_days}
-        text = gettext("已逾期 %(n)s 天") % {"n": self.overdue_days}
+            days = -self.overdue_days
+            return ngettext("距整改期限还有 %(n)s 天", "距整改期限还有 %(n)s 天", days) % {"n": days}
+        text = ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", self.overdue_days) % {"n": self.overdue_days}
         if self.level == NoticeLevel.LEVEL3:
             text += gettext("，已纳入逾期通报")
         return text

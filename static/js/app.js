@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // Translations come from Django's JavaScriptCatalog (/jsi18n/, loaded before this file);
+  // without it the Chinese source strings are shown.
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (fmt, args) { return fmt.replace(/%s/g, function () { return args.shift(); }); };
+
   function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }
 
   ready(function () {
@@ -41,14 +46,14 @@
       var status = document.querySelector("[data-geo-status]");
       if (!("geolocation" in navigator)) { button.hidden = true; return; }
       button.addEventListener("click", function () {
-        if (status) status.textContent = button.dataset.busy || "定位中…";
+        if (status) status.textContent = button.dataset.busy || gettext("定位中…");
         navigator.geolocation.getCurrentPosition(function (pos) {
           var form = button.closest("form");
           form.querySelector("[name=latitude]").value = pos.coords.latitude.toFixed(6);
           form.querySelector("[name=longitude]").value = pos.coords.longitude.toFixed(6);
           if (status) status.textContent = pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
         }, function (err) {
-          if (status) status.textContent = "无法获取位置：" + err.message;
+          if (status) status.textContent = interpolate(gettext("无法获取位置：%s"), [err.message]);
         }, { enableHighAccuracy: true, timeout: 15000 });
       });
     });
