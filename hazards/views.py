@@ -98,6 +98,11 @@ def transition(request, pk: int, name: str):
                 raise Http404
             form_error_from_domain(form, error)
             status = 409 if error.status == 409 else 400
+            # Someone else may have moved the hazard on: show it as it is now.
+            hazard = selectors.hazard_detail(user=request.user, pk=pk)
+            if not any(t.name == name for t in available_transitions(hazard, request.user)):
+                # The action's form is no longer offered, so its refusal would go unseen.
+                messages.error(request, error.message)
         else:
             messages.success(request, _("已完成：%(action)s。") % {"action": TRANSITIONS[name].label})
             return redirect("hazards:detail", pk=hazard.pk)

@@ -1,6 +1,10 @@
 import logging
 import time
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 logger = logging.getLogger("hazardtrack.request")
 
 
@@ -25,3 +29,17 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user picked another language with the switch (its cookie).
+
+    Django's own middleware would follow the browser's Accept-Language, so an office PC with an
+    English-language browser would show English although nobody asked for it. Here the UI is
+    zh-hans first; English is a choice."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -249,3 +249,10 @@ def test_the_javascript_catalog_serves_the_english_strings_of_app_js(client):
     body = client.get(reverse("javascript-catalog")).content.decode("utf-8")
     assert "Locating\\u2026" in body or "Locating…" in body
     assert "Cannot get the location: %s" in body
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses_english(client):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "Log in" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()

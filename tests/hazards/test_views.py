@@ -124,6 +124,11 @@ def test_stale_form_is_refused_and_keeps_the_input(client):
     assert response.status_code in (400, 409)
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.CONFIRMED
+    # The reject form is no longer offered, so the refusal is told at the top of the page, and
+    # the page shows the hazard as it is now.
+    body = response.content.decode()
+    assert "已被他人修改" in body
+    assert 'data-testid="status">已认定<' in body
 
 
 def test_transition_form_error_keeps_typed_text(client):
