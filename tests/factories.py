@@ -141,6 +141,7 @@ class InspectionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Inspection
+        skip_postgeneration_save = True
 
     type = InspectionType.ROUTINE
     enterprise = factory.SubFactory(EnterpriseFactory)

@@ -21,8 +21,8 @@ def _fast_password_hashing(settings):
 def team():
     """新邵县 (430522) 应急管理局: two inspectors and a supervisor; a 工贸 enterprise in 酿溪镇;
     an inspector of 石鼓区 (430407) next door."""
-    county = factories.region("430522", "新邵县")
     factories.region("4305", "邵阳市")
+    county = factories.region("430522", "新邵县")
     factories.region("430522100", "酿溪镇")
     department = Department.objects.create(region=county, name="应急管理局")
     enterprise = EnterpriseFactory(name="新邵县示范机械制造有限公司", region=factories.region("430522100"),
