@@ -285,8 +285,7 @@ def inspection_finish(*, inspection_id: int, actor: User, conclusion: str = "",
         missing = inspection.template_version.items.exclude(
             pk__in=inspection.results.values("item_id")).count()
         if missing:
-            raise DomainError("items_unanswered", _("还有 %(n)d 个检查项未填写结果，请逐项检查后再完成。") % {"n": missing},
-                              status=400)
+            raise DomainError("items_unanswered", _("还有 %(n)d 个检查项未填写结果，请逐项检查后再完成。") % {"n": missing})
         _check_team(type=inspection.type, enterprise=inspection.enterprise, inspectors=list(inspection.inspectors.all()))
         inspection.outcome = _outcome(inspection)
         inspection.conclusion = (conclusion or "").strip() or str(Outcome(inspection.outcome).label)
