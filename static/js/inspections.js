@@ -19,7 +19,7 @@
     function showProgress(header) {
       if (!progress || !header) return;
       var parts = header.split("/");
-      progress.textContent = (text.progress || "%(a)s / %(n)s").replace("%(a)s", parts[0]).replace("%(n)s", parts[1]);
+      progress.textContent = (text.progressText || "%(a)s / %(n)s").replace("%(a)s", parts[0]).replace("%(n)s", parts[1]);
     }
 
     function save(form) {
