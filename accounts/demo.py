@@ -37,9 +37,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from hazards import services
-from inspections import demo as inspections_demo
 from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from inspections import demo as inspections_demo
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1178,7 +1178,9 @@ class _Backdating:
         at_field, changes_field = HazardEvent._meta.get_field("at"), HazardEvent._meta.get_field("changes")
         uploaded_field = Attachment._meta.get_field("uploaded_at")
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # the append-only trigger lets seed data through only so
+            if connection.vendor == "postgresql":
+                # The events table is append-only (hazards migration 0002); seed data alone may
+                # backdate, for this transaction only.
                 cursor.execute("SET LOCAL hazardtrack.allow_event_rewrite = 'on'")
             cursor.executemany(
                 f"UPDATE {HazardEvent._meta.db_table} SET at = %s, changes = %s WHERE id = %s",

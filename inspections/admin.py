@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from hazards.admin import ReadOnlyAdmin
 from hazardtrack.errors import DomainError
 
 from . import services
@@ -18,17 +19,6 @@ from .models import (
     InspectionFrequency,
     InspectionPlan,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ItemInline(admin.TabularInline):
@@ -96,7 +86,6 @@ class ChecklistTemplateVersionAdmin(admin.ModelAdmin):
 class InspectionFrequencyAdmin(admin.ModelAdmin):
     list_display = ["risk_colour", "months", "region"]
     list_filter = ["risk_colour"]
-    autocomplete_fields = []
 
 
 @admin.register(ConflictOfInterest)

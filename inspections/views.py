@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hazards.views import form_error_from_domain
+from hazards.views import _page_size, form_error_from_domain
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable
 
@@ -20,21 +20,22 @@ from .choices import DocumentKind
 from .forms import ConflictForm, DrawForm, FinishForm, InspectionCreateForm, OrderForm, PlanForm, ResultForm
 from .models import ConflictOfInterest
 
-PAGE_SIZES = (20, 50, 100)
-
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", 20))
-    except ValueError:
-        return 20
-    return size if size in PAGE_SIZES else 20
-
-
 def _status_for(error: DomainError) -> int:
     if error.status == 404:
         raise Http404
     return 409 if error.status == 409 else 400
+
+
+def _act(request, service, success, **kwargs) -> None:
+    """A one-button action: call the service; its refusal or `success` (text, or a function of
+    the result) becomes the page's message."""
+    try:
+        result = service(actor=request.user, **kwargs)
+    except DomainError as error:
+        _status_for(error)
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
 
 
 # --- inspections ---------------------------------------------------------------------------
@@ -140,14 +141,8 @@ def inspection_finish(request, pk: int):
     inspection = selectors.inspection_detail(user=request.user, pk=pk)
     form = FinishForm(request.POST)
     if form.is_valid():
-        try:
-            services.inspection_finish(inspection_id=pk, actor=request.user, conclusion=form.cleaned_data["conclusion"],
-                                       expected_version=form.cleaned_data["version"])
-        except DomainError as error:
-            messages.error(request, str(error.message))
-            _status_for(error)
-        else:
-            messages.success(request, _("检查已完成。"))
+        _act(request, services.inspection_finish, _("检查已完成。"), inspection_id=pk,
+             conclusion=form.cleaned_data["conclusion"], expected_version=form.cleaned_data["version"])
     return redirect("inspections:detail", pk=inspection.pk)
 
 
@@ -164,14 +159,9 @@ def document_issue(request, pk: int, kind: str):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return redirect("inspections:detail", pk=pk)
         deadline = form.cleaned_data["deadline"]
-    try:
-        document = services.document_issue(inspection_id=inspection.pk, actor=request.user, kind=kind,
-                                           deadline=deadline)
-    except DomainError as error:
-        _status_for(error)
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("已制发%(doc)s %(no)s。") % {"doc": document.get_kind_display(), "no": document.doc_no})
+    _act(request, services.document_issue,
+         lambda doc: _("已制发%(doc)s %(no)s。") % {"doc": doc.get_kind_display(), "no": doc.doc_no},
+         inspection_id=inspection.pk, kind=kind, deadline=deadline)
     return redirect("inspections:detail", pk=pk)
 
 
@@ -254,26 +244,14 @@ def plan_detail(request, pk: int):
 def plan_draw(request, pk: int):
     form = DrawForm(request.POST)
     seed = form.cleaned_data["seed"] if form.is_valid() else ""
-    try:
-        services.plan_draw(plan_id=pk, actor=request.user, seed=seed)
-    except DomainError as error:
-        _status_for(error)
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("已完成随机抽取，检查任务已派发。"))
+    _act(request, services.plan_draw, _("已完成随机抽取，检查任务已派发。"), plan_id=pk, seed=seed)
     return redirect("inspections:plan", pk=pk)
 
 
 @login_required
 @require_POST
 def plan_publish(request, pk: int):
-    try:
-        services.plan_publish(plan_id=pk, actor=request.user)
-    except DomainError as error:
-        _status_for(error)
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("抽查结果已向社会公开。"))
+    _act(request, services.plan_publish, _("抽查结果已向社会公开。"), plan_id=pk)
     return redirect("inspections:plan", pk=pk)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.choices import RiskColour
@@ -17,6 +15,7 @@ from inspections.models import Inspection, InspectionFrequency
 from inspections.selectors import add_months
 from tests import factories
 from tests.factories import EnterpriseFactory, InspectionFactory, photo
+from tests.hazards.test_views import _count_queries
 
 from .conftest import answer, item, start
 
@@ -29,18 +28,11 @@ def logged_in(client, team):
     return client
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_the_list_uses_the_same_number_of_queries_for_10_and_100_rows(logged_in, team):
     InspectionFactory.create_batch(10, enterprise=team.enterprise, created_by=team.inspector)
-    small = _queries(logged_in, reverse("inspections:list") + "?page_size=20")
+    small = _count_queries(logged_in, reverse("inspections:list") + "?page_size=20")
     InspectionFactory.create_batch(90, enterprise=team.enterprise, created_by=team.inspector)
-    large = _queries(logged_in, reverse("inspections:list") + "?page_size=100")
+    large = _count_queries(logged_in, reverse("inspections:list") + "?page_size=100")
     assert small == large
 
 
