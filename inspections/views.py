@@ -26,6 +26,21 @@ def _status_for(error: DomainError) -> int:
     return 409 if error.status == 409 else 400
 
 
+def _submit(request, form, service, **kwargs):
+    """Feed a posted form to a service: (result or None, HTTP status). A refusal lands on the
+    form, on its field when the service named one; the form keeps what was typed."""
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    data = form.service_kwargs() if hasattr(form, "service_kwargs") else form.cleaned_data
+    try:
+        return service(actor=request.user, **data, **kwargs), 200
+    except DomainError as error:
+        form_error_from_domain(form, error)
+        return None, _status_for(error)
+
+
 def _act(request, service, success, **kwargs) -> None:
     """A one-button action: call the service; its refusal or `success` (text, or a function of
     the result) becomes the page's message."""
@@ -52,18 +67,10 @@ def inspection_list(request):
 @login_required
 def inspection_new(request):
     form = InspectionCreateForm(request.POST or None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                inspection = services.inspection_create(actor=request.user, **form.service_kwargs())
-            except DomainError as error:
-                form_error_from_domain(form, error)
-                status = _status_for(error)
-            else:
-                messages.success(request, _("检查已开始，请逐项填写检查结果（每项单独保存）。"))
-                return redirect("inspections:detail", pk=inspection.pk)
+    inspection, status = _submit(request, form, services.inspection_create)
+    if inspection is not None:
+        messages.success(request, _("检查已开始，请逐项填写检查结果（每项单独保存）。"))
+        return redirect("inspections:detail", pk=inspection.pk)
     return render(request, "inspections/new.html", {"form": form}, status=status)
 
 
@@ -216,18 +223,10 @@ def plan_list(request):
 @login_required
 def plan_new(request):
     form = PlanForm(request.POST or None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                plan = services.plan_create(actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form_error_from_domain(form, error)
-                status = _status_for(error)
-            else:
-                messages.success(request, _("抽查计划已保存，可以进行随机抽取。"))
-                return redirect("inspections:plan", pk=plan.pk)
+    plan, status = _submit(request, form, services.plan_create)
+    if plan is not None:
+        messages.success(request, _("抽查计划已保存，可以进行随机抽取。"))
+        return redirect("inspections:plan", pk=plan.pk)
     return render(request, "inspections/plan_new.html", {"form": form}, status=status)
 
 
@@ -258,18 +257,10 @@ def plan_publish(request, pk: int):
 @login_required
 def conflicts(request):
     form = ConflictForm(request.POST or None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.conflict_record(actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form_error_from_domain(form, error)
-                status = _status_for(error)
-            else:
-                messages.success(request, _("回避关系已登记。"))
-                return redirect("inspections:conflicts")
+    conflict, status = _submit(request, form, services.conflict_record)
+    if conflict is not None:
+        messages.success(request, _("回避关系已登记。"))
+        return redirect("inspections:conflicts")
     rows = ConflictOfInterest.objects.visible_to(request.user).select_related("inspector", "enterprise")[:500]
     return render(request, "inspections/conflicts.html", {"form": form, "rows": rows}, status=status)
 

@@ -164,3 +164,35 @@ def test_the_hazard_page_names_the_inspection_it_came_from(logged_in, team):
     row = answer(team, inspection, item(inspection, position=3), ItemResult.FAIL, note="未组织疏散演练")
     html = logged_in.get(reverse("hazards:detail", args=[row.hazard_id])).content.decode()
     assert "来源检查" in html and reverse("inspections:detail", args=[inspection.pk]) in html
+
+
+def test_a_supervisor_plans_draws_and_publishes_from_the_pages(client, team):
+    for colour in ("red", "orange", "blue"):
+        EnterpriseFactory(region=factories.region("430522100"), risk_colour=colour)
+    client.force_login(team.supervisor)
+    response = client.post(reverse("inspections:plan-new"), {
+        "name": "第三季度双随机抽查", "region": "430522", "size": 2, "inspectors_per_enterprise": 2,
+        "start_date": factories.days_from_today(1).isoformat(), "end_date": factories.days_from_today(9).isoformat(),
+    })
+    assert response.status_code == 302, response.content.decode()
+    plan_url = response.url
+    client.post(plan_url + "draw/", {"seed": "季度抽查"})
+    page = client.get(plan_url).content.decode()
+    assert "季度抽查" in page and "结果与抽取结果一致" in page
+    client.post(plan_url + "publish/")
+    assert "已公开" in client.get(plan_url).content.decode()
+
+
+def test_registering_a_conflict_of_interest_from_the_page(client, team):
+    client.force_login(team.supervisor)
+    response = client.post(reverse("inspections:conflicts"), {
+        "inspector": team.partner.pk, "enterprise": team.enterprise.name, "reason": "近亲属在该单位任职"})
+    assert response.status_code == 302
+    assert "近亲属在该单位任职" in client.get(reverse("inspections:conflicts")).content.decode()
+    again = client.post(reverse("inspections:conflicts"), {
+        "inspector": team.partner.pk, "enterprise": team.enterprise.name, "reason": "重复"})
+    assert again.status_code == 400 and "该回避关系已登记" in again.content.decode()
+    client.force_login(team.inspector)
+    refused = client.post(reverse("inspections:conflicts"), {
+        "inspector": team.partner.pk, "enterprise": team.enterprise.name, "reason": "x"})
+    assert refused.status_code == 400 and "只有审核督办人员或管理员" in refused.content.decode()
