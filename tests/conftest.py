@@ -88,9 +88,12 @@ def load_reference_data() -> None:
     from accounts.sectors import SECTORS
 
     codes = [code for code, _ in SECTORS]
-    if Sector.objects.filter(code__in=codes).count() == len(codes):
-        return  # the usual case: one query
-    importlib.import_module("accounts.migrations.0002_sectors").load_sectors(apps, None)
+    if Sector.objects.filter(code__in=codes).count() != len(codes):
+        importlib.import_module("accounts.migrations.0002_sectors").load_sectors(apps, None)
+    from inspections import checklists
+
+    if not checklists.loaded():  # shipped checklists and inspection frequencies
+        checklists.load(apps)
 
 
 @pytest.fixture(autouse=True)

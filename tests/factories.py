@@ -114,3 +114,45 @@ def photo(name: str = "photo.jpg", **kw) -> SimpleUploadedFile:
 
 def days_from_today(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+# --- inspections -----------------------------------------------------------------------------
+from inspections.choices import InspectionStatus, InspectionType  # noqa: E402
+from inspections.models import ChecklistItem, ChecklistTemplate, ChecklistTemplateVersion, Inspection  # noqa: E402
+
+
+def checklist(items=(("一般项", False), ("重大项", True)), *, code: str | None = None, sector_code: str | None = None
+              ) -> ChecklistTemplate:
+    """A small checklist template with one version; `items` are (text, is_major_criterion)."""
+    code = code or f"test-{ChecklistTemplate.objects.count() + 1}-{len(items)}"
+    template = ChecklistTemplate.objects.create(code=code, name=f"测试检查表{code}",
+                                                sector=sector(sector_code) if sector_code else None)
+    version = ChecklistTemplateVersion.objects.create(template=template, number=1)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(version=version, position=n, section="测试", text=text, basis=f"测试依据第{n}条",
+                      is_major_criterion=major)
+        for n, (text, major) in enumerate(items, start=1)
+    )
+    return template
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    """A bare inspection row (for list tests); behaviour tests use inspections.services."""
+
+    class Meta:
+        model = Inspection
+        skip_postgeneration_save = True
+
+    type = InspectionType.ROUTINE
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    region = factory.LazyAttribute(lambda o: o.enterprise.region)
+    date = factory.LazyFunction(timezone.localdate)
+    template_version = factory.LazyFunction(
+        lambda: ChecklistTemplateVersion.objects.filter(template__code="fire-safety").first())
+    status = InspectionStatus.IN_PROGRESS
+    created_by = factory.LazyFunction(lambda: inspector())
+
+    @factory.post_generation
+    def inspectors(obj, create, extracted, **kwargs):
+        if create:
+            obj.inspectors.set(extracted or [obj.created_by])
