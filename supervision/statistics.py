@@ -151,7 +151,7 @@ DRILL_DOWN = {
     "overdue": {"overdue": "1"},
     "on_time": {"closed_on_time": "1"},
     "major_found": {"level": HazardLevel.MAJOR, "counted": "1"},
-    "major_listed": {"level": HazardLevel.MAJOR, "listed": "1"},
+    "major_listed": {"level": HazardLevel.MAJOR, "listed": "1", "counted": "1"},
     "major_signed_off": {"level": HazardLevel.MAJOR, "status": HazardStatus.SIGNED_OFF},
 }
 DRILL_DOWN.update({

@@ -17,7 +17,7 @@ from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable
 
 from . import exports, selectors, services
-from .choices import ReportKind
+from .choices import PeriodChoice, ReportKind
 from .statistics import MAJOR_COLUMNS
 from .forms import CircularDraftForm, CircularEditForm, DashboardForm, SubscriptionForm, VersionForm
 
@@ -38,13 +38,12 @@ def _own_regions(user):
 
 def _board(request):
     """The dashboard for the request's GET parameters, or the bound form with its errors."""
-    form = DashboardForm(request.GET or None)
-    region = selectors.statistics_region(user=request.user, code=request.GET.get("region"))
-    if request.GET and not form.is_valid():
+    params = request.GET.copy()
+    params.setdefault("period", PeriodChoice.YEAR_TO_DATE)
+    form = DashboardForm(params)
+    region = selectors.statistics_region(user=request.user, code=params.get("region"))
+    if not form.is_valid():
         return None, form, region
-    if not request.GET:
-        form = DashboardForm({"period": "ytd"})
-        form.is_valid()
     board = selectors.dashboard(user=request.user, region=region, period=form.period_value(),
                                 granularity=form.cleaned_data.get("trend") or None, view_params=form.view_params())
     return board, form, region
@@ -179,7 +178,9 @@ def circular(request, pk: int):
         status = 400
         if form.is_valid():
             try:
-                services.circular_update(circular_id=item.pk, actor=request.user, **form.cleaned_data)
+                data = dict(form.cleaned_data)
+                services.circular_update(circular_id=item.pk, actor=request.user,
+                                         expected_version=data.pop("version"), **data)
             except DomainError as error:
                 status = _domain_error(form, error)
             else:

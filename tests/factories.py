@@ -114,3 +114,15 @@ def photo(name: str = "photo.jpg", **kw) -> SimpleUploadedFile:
 
 def days_from_today(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+# --- supervision ------------------------------------------------------------------------------
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.Subscription"
+
+    user = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+    kind = "day"
+    region = factory.LazyAttribute(lambda o: o.user.region)
+    by_email = False
