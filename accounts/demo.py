@@ -39,6 +39,7 @@ from PIL import Image, ImageDraw
 from hazards import services
 from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from supervision.demo import seed_supervision
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1248,6 +1249,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("users", "演示账号", lambda: seed_users(specs[0].credit_code))
     section("hazards", "隐患", lambda: seed_hazards(specs, log),
             skip_reason="已存在演示隐患" if demo_hazards_exist() else None)
+    section("supervision", "统计报告订阅与月报", seed_supervision)
     return result
 
 

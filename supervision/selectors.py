@@ -142,12 +142,9 @@ def dashboard(*, user: User, region: Region | None, period: stats.Period, granul
     code = region.code if region else ""
     child_length = stats.child_code_length(code)
     visible = Hazard.objects.visible_to(user)
-    scope = stats.hazards_in_scope(visible, region_code=code, period=period)
-
-    cube = stats.cube(scope, child_length=child_length, today=today)
+    result = stats.dashboard_figures(visible, region_code=code, period=period, granularity=granularity, today=today)
+    cube, previous = result.cube, result.previous
     headline = cube.total()
-    previous = stats.totals(stats.hazards_in_scope(visible, region_code=code, period=period.year_before()),
-                            today=today)
     base = {"region": code, **period.ledger_params()}
     headline_links = stats.drill_down_links(base)
 
@@ -189,7 +186,7 @@ def dashboard(*, user: User, region: Region | None, period: stats.Period, granul
                   stats.drill_down_links(base, {"level": value}, skip=stats.MAJOR_COLUMNS))
               for value, label in HazardLevel.choices]
 
-    trend_figures = dict(stats.trend(scope, granularity=granularity, today=today))
+    trend_figures = dict(result.trend)
     trend_rows = []
     for bucket in stats.trend_buckets(period, granularity):
         figures = trend_figures.get(_bucket_key(bucket.start, granularity), stats.Figures())

@@ -18,7 +18,7 @@ def figure(value, kind: str = "count") -> str:
     if kind == "rate":
         return f"{value * 100:.1f}%"
     if kind == "days":
-        return f"{value:.1f}"
+        return f"{round(value, 1) + 0.0:.1f}"  # + 0.0: never "-0.0"
     return f"{value:,}"
 
 

@@ -151,3 +151,15 @@ def test_pdf_export_shows_the_region_and_figures(client, county_data):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "隐患排查治理统计" in text and "销号率排名" in text
+
+
+def test_statistics_api_returns_the_dashboard_figures_within_jurisdiction(client, county_data):
+    client.force_login(supervisor("4305"))
+    data = client.get("/api/statistics/", {"period": "month"}).json()
+    assert data["region"] == "4305" and data["headline"]["found"] == 3
+    xinshao = next(row for row in data["children"] if row["key"] == "430522")
+    assert xinshao["figures"]["sign_off_rate"] == 0.5 and xinshao["rank"] == 1
+    assert next(row for row in data["children"] if row["key"] == "430524")["figures"]["sign_off_rate"] is None
+    client.force_login(supervisor("430522"))
+    assert client.get("/api/statistics/", {"region": "430523"}).status_code == 404
+    assert client.get("/api/statistics/", {"period": "custom"}).status_code == 400
