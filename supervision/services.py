@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -25,7 +24,7 @@ from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable, render_pdf
 from notices import channels
 from notices.models import Notice
-from notices.services import retry_delay
+from notices.services import DeliveryReport, retry_delay
 
 from . import statistics as stats
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
@@ -115,19 +114,10 @@ def reports_generate_due(*, kind: str, today: datetime.date | None = None) -> li
     return [report_generate(kind=kind, region=region, today=today) for region in regions]
 
 
-@dataclass
-class SendReport:
-    claimed: int = 0
-    sent: int = 0
-    retrying: int = 0
-    gave_up: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def report_deliveries_send(*, batch_size: int = 200) -> SendReport:
+def report_deliveries_send(*, batch_size: int = 200) -> DeliveryReport:
     """Email the due copies through the notices app's email channel; every outcome recorded,
     failures retried with its backoff until NOTICES_MAX_ATTEMPTS."""
-    result = SendReport()
+    result = DeliveryReport()
     now = timezone.now()
     with transaction.atomic():
         due = ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, channel=ReportChannel.EMAIL,

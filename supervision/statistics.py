@@ -16,19 +16,20 @@ what the user may see:
 
 A rate whose denominator is zero is None (shown as "—").
 
-Everything is one database aggregation: `cube()` groups by (child region, sector, source,
-level) in a single pass over the rows — the child region is the code prefix
-`SUBSTRING(region_id, 1, n)` — and the tables by region, sector, source and level and the
-headline are sums of those groups (counts and total durations add up exactly; rates are
-computed from the sums). The number of groups is bounded by the dimensions (≤ children × 11
-sectors × 7 sources × 2 levels), never by the number of hazards.
+Everything is computed by the database. The main aggregation, `cube()`, is ONE GROUP BY over
+the rows in scope by (child region, sector, source, level) — the child region is the code prefix
+`SUBSTRING(region_id, 1, n)` — and the headline and the tables by region, sector, source and
+level are sums of its groups (counts and total durations add up exactly; rates are computed
+from the sums). The number of groups is bounded by the dimensions (≤ children × sectors ×
+7 sources × 2 levels), never by the number of hazards. A dashboard adds last year's totals
+(`totals()`) and the trend (`trend()`): three aggregate statements in all (`dashboard_figures`).
 """
 from __future__ import annotations
 
 import calendar
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Iterable
 from urllib.parse import urlencode
 
@@ -40,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGION_CODE_LENGTH
-from hazards.choices import DEADLINE_RUNNING_STATUSES, RECTIFIED_STATUSES, HazardLevel, HazardSource, HazardStatus
+from hazards.choices import DEADLINE_RUNNING_STATUSES, RECTIFIED_STATUSES, HazardLevel, HazardStatus
 from hazards.models import Hazard, local_today
 
 # --- the definitions ------------------------------------------------------------------------
@@ -173,12 +174,6 @@ class PeriodKind:
     QUARTER = "quarter"
     YEAR_TO_DATE = "ytd"
     CUSTOM = "custom"
-
-
-PERIOD_LABELS = {
-    PeriodKind.DAY: _("日"), PeriodKind.WEEK: _("周"), PeriodKind.MONTH: _("本月"), PeriodKind.QUARTER: _("本季度"),
-    PeriodKind.YEAR_TO_DATE: _("本年累计"), PeriodKind.CUSTOM: _("自定义"),
-}
 
 
 def _year_back(day: datetime.date) -> datetime.date:
@@ -415,6 +410,3 @@ def drill_down_links(*base: dict, skip: Iterable[str] = ()) -> dict[str, str]:
     """The ledger link of every figure of a cell whose own parameters are `base`."""
     return {name: ledger_url(*base, params) for name, params in DRILL_DOWN.items() if name not in skip}
 
-
-SOURCE_LABELS = dict(HazardSource.choices)
-LEVEL_LABELS = dict(HazardLevel.choices)
