@@ -40,6 +40,7 @@ from hazards import services
 from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
 from inspections import demo as inspections_demo
+from supervision.demo import seed_supervision
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1252,6 +1253,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("hazards", "隐患", lambda: seed_hazards(specs, log),
             skip_reason="已存在演示隐患" if demo_hazards_exist() else None)
     section("inspections", "监督检查", inspections_demo.seed_inspections)
+    section("supervision", "统计报告订阅与月报", seed_supervision)
     return result
 
 

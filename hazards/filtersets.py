@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from accounts.models import Sector
 
-from .choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
+from .choices import RECTIFIED_STATUSES, HazardCategory, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard, local_today
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
@@ -49,6 +49,22 @@ class HazardFilterSet(django_filters.FilterSet):
         label=_("排序"),
     )
 
+    # Supervision statistics drill-down (supervision/statistics.py DRILL_DOWN): each figure's
+    # ledger link selects exactly the rows it counts.
+    counted = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_counted", label=_("计入统计（不含不予认定）")
+    )
+    rectified = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_rectified", label=_("已整改（复查通过或已销号）")
+    )
+    closed_on_time = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_closed_on_time", label=_("按原期限销号")
+    )
+    listed = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_listed", label=_("挂牌督办")
+    )
+    region_exact = django_filters.CharFilter(field_name="region_id", label=_("区划代码（仅本级）"))
+
     class Meta:
         model = Hazard
         fields = ["q", "region", "sector", "level", "status", "source", "category", "enterprise"]
@@ -81,3 +97,34 @@ class HazardFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.due_soon(days=int(value))
+
+    # --- supervision drill-down filters (appended) ---------------------------------------------
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_counted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        rejected = Q(status=HazardStatus.REJECTED)
+        return queryset.exclude(rejected) if value else queryset.filter(rejected)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_rectified(self, queryset, name, value):
+        if value is None:
+            return queryset
+        rectified = Q(status__in=RECTIFIED_STATUSES)
+        return queryset.filter(rectified) if value else queryset.exclude(rectified)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_closed_on_time(self, queryset, name, value):
+        """Signed off on or before the original deadline (calendar day, Asia/Shanghai)."""
+        if value is None:
+            return queryset
+        on_time = Q(status=HazardStatus.SIGNED_OFF, signed_off_at__date__lte=F("original_deadline"))
+        return queryset.filter(on_time) if value else queryset.filter(status=HazardStatus.SIGNED_OFF).exclude(on_time)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_listed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(listing_level="") if value else queryset.filter(listing_level="")
+

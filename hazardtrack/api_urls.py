@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("hazards.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("supervision.api.urls")),
 ]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "notices",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "deliver-notices": {"task": "notices.deliver_pending", "schedule": 60.0, "options": {"expires": 55}},
 }
+
+# --- Supervision reports (supervision/tasks.py): 日报 07:00, 周报 Monday 07:15, 月报 on the 1st
+# at 07:30 (Asia/Shanghai), after the nightly escalation run; failed
+# report emails are retried every 5 minutes.
+CELERY_BEAT_SCHEDULE.update({
+    "supervision-daily-report": {"task": "supervision.generate_reports", "schedule": crontab(hour=7, minute=0),
+                                 "args": ("day",)},
+    "supervision-weekly-report": {"task": "supervision.generate_reports",
+                                  "schedule": crontab(hour=7, minute=15, day_of_week="mon"), "args": ("week",)},
+    "supervision-monthly-report": {"task": "supervision.generate_reports",
+                                   "schedule": crontab(hour=7, minute=30, day_of_month="1"), "args": ("month",)},
+    "supervision-deliver-reports": {"task": "supervision.deliver_reports", "schedule": 300.0,
+                                    "options": {"expires": 290}},
+})
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

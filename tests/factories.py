@@ -156,3 +156,13 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     def inspectors(obj, create, extracted, **kwargs):
         if create:
             obj.inspectors.set(extracted or [obj.created_by])
+# --- supervision ------------------------------------------------------------------------------
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.Subscription"
+
+    user = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+    kind = "day"
+    region = factory.LazyAttribute(lambda o: o.user.region)
+    by_email = False

@@ -1,0 +1,35 @@
+"""Demo data of the supervision app (a section of accounts.demo.seed_demo): report subscriptions
+of the demo supervisors and last month's 月报 of 邵阳市, so the archive is not empty. Idempotent:
+subscriptions are get_or_create, a report exists once per region and period."""
+from __future__ import annotations
+
+from accounts.models import Region, User
+
+from .choices import ReportKind
+from .models import Report, Subscription
+from .services import report_generate
+
+DEMO_SUBSCRIPTIONS = (
+    ("city", ReportKind.MONTHLY, "4305", True),
+    ("city", ReportKind.WEEKLY, "4305", False),
+    ("supervisor", ReportKind.DAILY, "430522", False),
+    ("supervisor", ReportKind.WEEKLY, "430522", True),
+)
+
+
+def seed_supervision() -> int:
+    """Returns the number of rows created."""
+    users = {u.username: u for u in User.objects.filter(username__in={s[0] for s in DEMO_SUBSCRIPTIONS})}
+    regions = {r.code: r for r in Region.objects.filter(code__in={s[2] for s in DEMO_SUBSCRIPTIONS})}
+    created = 0
+    for username, kind, code, by_email in DEMO_SUBSCRIPTIONS:
+        if username not in users or code not in regions:
+            continue
+        _row, new = Subscription.objects.get_or_create(user=users[username], kind=kind, region=regions[code],
+                                                       defaults={"by_email": by_email})
+        created += new
+    if "4305" in regions:
+        before = Report.objects.count()
+        report_generate(kind=ReportKind.MONTHLY, region=regions["4305"])
+        created += Report.objects.count() - before
+    return created

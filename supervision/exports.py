@@ -1,0 +1,113 @@
+"""A dashboard view as an Excel workbook (openpyxl) or a PDF (hazardtrack.pdf). Both show
+exactly what the page shows: the same Dashboard object from supervision.selectors."""
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from hazardtrack.pdf import render_pdf
+
+from . import statistics as stats
+from .selectors import Dashboard, Row
+
+RATE_FORMAT = "0.0%"
+DAYS_FORMAT = "0.0"
+DASH = "—"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E3E7EE")
+
+
+def columns(skip=()) -> list[tuple[str, str, str]]:
+    return [(name, str(label), kind) for name, label, kind in stats.FIGURE_COLUMNS if name not in skip]
+
+
+def _put(cell, value, kind: str) -> None:
+    """Numbers stay numbers; a rate is a fraction formatted as a percentage; no value is "—"."""
+    if value is None:
+        cell.value = DASH
+        cell.alignment = Alignment(horizontal="right")
+        return
+    cell.value = round(value, 6) if kind in ("rate", "days") else value
+    if kind == "rate":
+        cell.number_format = RATE_FORMAT
+    elif kind == "days":
+        cell.number_format = DAYS_FORMAT
+
+
+def _header(sheet, titles: list[str]) -> None:
+    sheet.append(titles)
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _table(book: Workbook, title: str, first: list[str], rows: list[Row], *, skip=(), lead=lambda row: [row.label]):
+    sheet = book.create_sheet(title)
+    figure_columns = columns(skip)
+    _header(sheet, first + [label for _n, label, _k in figure_columns])
+    for row in rows:
+        values = lead(row)
+        sheet.append(values)
+        line = sheet.max_row
+        for offset, (name, _label, kind) in enumerate(figure_columns, start=len(values) + 1):
+            _put(sheet.cell(line, offset), row.figures.value(name), kind)
+    _widths(sheet, first_width=18)
+    sheet.freeze_panes = "B2"
+    return sheet
+
+
+def _widths(sheet, first_width: int) -> None:
+    for index in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = first_width if index == 1 else 11
+
+
+def dashboard_xlsx(board: Dashboard) -> bytes:
+    book = Workbook()
+    summary = book.active
+    summary.title = _("概况")
+    summary.append([_("区划"), board.region_name])
+    summary.append([_("统计期"), str(board.period)])
+    summary.append([_("同比期"), str(board.period.year_before())])
+    summary.append([_("逾期统计截至"), board.today.isoformat()])
+    summary.append([_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    summary.append([])
+    _header(summary, [_("指标"), _("本期"), _("去年同期"), _("同比")])
+    for tile in board.tiles:
+        summary.append([tile.label])
+        line = summary.max_row
+        _put(summary.cell(line, 2), tile.value, tile.kind)
+        _put(summary.cell(line, 3), tile.previous, tile.kind)
+        # A rate's change is in percentage points (a fraction too); a count's is relative.
+        _put(summary.cell(line, 4), tile.change, "rate")
+    summary.column_dimensions["A"].width = 16
+    for letter in "BCD":
+        summary.column_dimensions[letter].width = 14
+
+    if board.children:
+        _table(book, _("按区划"), [_("区划"), _("代码"), _("销号率排名")], board.children,
+               lead=lambda row: [row.label, row.code, row.rank if row.rank is not None else DASH])
+    _table(book, _("按行业领域"), [_("行业领域")], board.sectors)
+    _table(book, _("按隐患来源"), [_("隐患来源")], board.sources)
+    _table(book, _("按隐患等级"), [_("隐患等级")], board.levels, skip=stats.MAJOR_COLUMNS)
+    _table(book, _("趋势"), [_("周期起")], board.trend, lead=lambda row: [row.key])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def dashboard_pdf(board: Dashboard, *, title: str | None = None) -> bytes:
+    """Raises hazardtrack.pdf.PdfUnavailable where the machine cannot lay out PDFs."""
+    return render_pdf("supervision/pdf/dashboard.html", {
+        "board": board, "title": title or _("%(region)s隐患排查治理统计") % {"region": board.region_name},
+        "columns": columns(), "level_columns": columns(stats.MAJOR_COLUMNS),
+        "generated_at": timezone.localtime(),
+    })
+
+
+def filename(board: Dashboard, extension: str) -> str:
+    return f"隐患统计_{board.region_name}_{board.period.start:%Y%m%d}-{board.period.end:%Y%m%d}.{extension}"

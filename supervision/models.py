@@ -1,0 +1,173 @@
+"""Archived reports (日报/周报/月报), who subscribes to them and how each copy was delivered, and
+circulars (通报). Figures themselves are never stored: they come from supervision.statistics."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.jurisdiction import JurisdictionQuerySet
+
+from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
+
+
+class Report(models.Model):
+    """One report of one region for one period; generated once (unique key), kept for good."""
+
+    kind = models.CharField(_("类型"), max_length=8, choices=ReportKind.choices)
+    region = models.ForeignKey("accounts.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("统计期起"))
+    period_end = models.DateField(_("统计期止"))
+    title = models.CharField(_("标题"), max_length=200)
+    xlsx = models.FileField(_("Excel 文件"), upload_to="reports/%Y/", max_length=200)
+    pdf = models.FileField(_("PDF 文件"), upload_to="reports/%Y/", max_length=200, blank=True)
+    figures = models.JSONField(_("主要指标"), default=dict, blank=True,
+                               help_text=_("生成时的概况指标（用于消息正文）"))
+    generated_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    objects = JurisdictionQuerySet.as_manager()
+    jurisdiction_region_field = "region"
+
+    class Meta:
+        verbose_name = _("统计报告")
+        verbose_name_plural = _("统计报告")
+        ordering = ["-period_end", "kind", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "region", "period_start"], name="report_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Subscription(models.Model):
+    """A user asks for a kind of report of a region in their jurisdiction."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_subscriptions")
+    kind = models.CharField(_("报告类型"), max_length=8, choices=ReportKind.choices)
+    region = models.ForeignKey("accounts.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    by_email = models.BooleanField(_("同时发送电子邮件"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("报告订阅")
+        verbose_name_plural = _("报告订阅")
+        ordering = ["kind", "region_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "region"], name="subscription_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()} {self.region_id}"
+
+
+class ReportDeliveryQuerySet(JurisdictionQuerySet):
+    def inbox_of(self, user) -> "ReportDeliveryQuerySet":
+        return self.visible_to(user).filter(recipient=user, channel=ReportChannel.INAPP)
+
+
+class ReportDelivery(models.Model):
+    """The outbox of reports: one report to one subscriber on one channel. In-app rows are
+    delivered by being written; email rows wait for the delivery task (attempts recorded,
+    retried with the notices app's backoff)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("渠道"), max_length=8, choices=ReportChannel.choices)
+    status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportDeliveryQuerySet.as_manager()
+    jurisdiction_region_field = "report__region"
+
+    class Meta:
+        verbose_name = _("报告发送")
+        verbose_name_plural = _("报告发送")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "recipient", "channel"], name="report_delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING),
+                         name="report_delivery_due"),
+        ]
+
+
+class Circular(models.Model):
+    """通报: the hazards that reached escalation level 3 in a period and the lowest-ranked
+    regions. A draft is reviewed (its text may be edited, its contents regenerated) and then
+    published: published circulars get their document number and never change again
+    (supervision.services refuses every edit)."""
+
+    region = models.ForeignKey("accounts.Region", verbose_name=_("通报区划"), on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField(_("通报期起"))
+    period_end = models.DateField(_("通报期止"))
+    status = models.CharField(_("状态"), max_length=16, choices=CircularStatus.choices, default=CircularStatus.DRAFT)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    title = models.CharField(_("标题"), max_length=200)
+    introduction = models.TextField(_("通报正文（导语）"), blank=True)
+    requirements = models.TextField(_("工作要求"), blank=True)
+    laggards = models.JSONField(_("排名靠后的区划"), default=list, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveIntegerField(_("序号"), null=True, blank=True)
+    doc_no = models.CharField(_("文号"), max_length=64, blank=True)
+    pdf = models.FileField(_("PDF 文件"), upload_to="circulars/%Y/", max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("起草时间"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    objects = JurisdictionQuerySet.as_manager()
+    jurisdiction_region_field = "region"
+
+    class Meta:
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "number"], condition=Q(number__isnull=False),
+                                    name="circular_number_unique"),
+            models.CheckConstraint(
+                condition=Q(status=CircularStatus.DRAFT, number__isnull=True)
+                | Q(status=CircularStatus.PUBLISHED, number__isnull=False, published_at__isnull=False),
+                name="circular_published_has_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.doc_no or self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CircularStatus.PUBLISHED
+
+
+class CircularItem(models.Model):
+    """One hazard named in a circular, as it stood when the circular was (re)generated."""
+
+    circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="items")
+    hazard = models.ForeignKey("hazards.Hazard", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(_("序号"))
+    code = models.CharField(_("隐患编号"), max_length=40)
+    title = models.CharField(_("隐患名称"), max_length=200)
+    enterprise_name = models.CharField(_("单位"), max_length=128, blank=True)
+    region_name = models.CharField(_("区划"), max_length=64)
+    level = models.CharField(_("等级"), max_length=16)
+    deadline = models.DateField(_("整改期限"), null=True)
+    level3_on = models.DateField(_("三级督办日期"))
+    overdue_days = models.IntegerField(_("逾期天数"))
+    status = models.CharField(_("当前状态"), max_length=32)
+
+    class Meta:
+        verbose_name = _("通报隐患")
+        verbose_name_plural = _("通报隐患")
+        ordering = ["circular", "position"]
+        constraints = [models.UniqueConstraint(fields=["circular", "hazard"], name="circular_item_once")]

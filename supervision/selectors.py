@@ -1,0 +1,247 @@
+"""Reads of the supervision app. Every figure comes from supervision.statistics over
+`Hazard.objects.visible_to(user)`; a region outside the user's jurisdiction is a 404."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.jurisdiction import get_visible_or_404, region_prefix
+from accounts.models import Region, Sector, User
+from hazards.choices import HazardLevel, HazardSource
+from hazards.models import Hazard, local_today
+
+from . import statistics as stats
+from .models import Circular, Report, ReportDelivery, Subscription
+
+STATISTICS_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def may_view_statistics(user: User) -> bool:
+    """Regulators with a jurisdiction; not enterprises, grid workers or the public."""
+    if not user.is_authenticated or region_prefix(user) is None:
+        return False
+    return user.is_superuser or user.role in STATISTICS_ROLES
+
+
+def may_manage_circulars(user: User) -> bool:
+    return may_view_statistics(user) and (user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN))
+
+
+def statistics_region(*, user: User, code: str | None) -> Region | None:
+    """The region a statistics view is about: `code`, or the user's own region when empty.
+    None means "everything" (an administrator without a region). 404 unless inside the user's
+    jurisdiction — also for a code typed into the URL."""
+    if not may_view_statistics(user):
+        raise Http404
+    prefix = region_prefix(user)
+    code = (code or "").strip() or prefix
+    if not code:
+        return None
+    if not code.isdigit():
+        raise Http404
+    return get_visible_or_404(Region.objects.all(), user, code=code)
+
+
+@dataclass
+class Row:
+    """One line of a statistics table."""
+
+    key: str
+    label: str
+    figures: stats.Figures
+    links: dict = field(default_factory=dict)
+    url: str = ""  # the dashboard of this child region (drill down)
+    rank: int | None = None
+    code: str = ""
+    own_level: bool = False  # hazards recorded at the region itself, not at a child
+
+
+@dataclass
+class Tile:
+    name: str
+    label: str
+    kind: str
+    value: object
+    previous: object
+    change: float | None
+    link: str
+
+
+@dataclass
+class Dashboard:
+    user: User
+    region: Region | None
+    period: stats.Period
+    granularity: str
+    today: datetime.date
+    breadcrumbs: list[tuple[str, str]]  # (name, dashboard URL) from the user's region down
+    headline: stats.Figures
+    previous: stats.Figures
+    tiles: list[Tile]
+    children: list[Row]
+    ranking: list[Row]
+    sectors: list[Row]
+    sources: list[Row]
+    levels: list[Row]
+    trend: list[Row]
+    headline_links: dict
+    child_level_label: str
+
+    @property
+    def code(self) -> str:
+        return self.region.code if self.region else ""
+
+    @property
+    def region_name(self) -> str:
+        return self.region.name if self.region else _("全部辖区")
+
+    def chart_data(self) -> dict:
+        """The trend chart's data for static/js/supervision.js (passed with json_script)."""
+        return {
+            "labels": [row.label for row in self.trend],
+            "found": [row.figures.found for row in self.trend],
+            "signed_off": [row.figures.signed_off for row in self.trend],
+            "rate": [None if row.figures.sign_off_rate is None else round(row.figures.sign_off_rate * 100, 1)
+                     for row in self.trend],
+            "links": [row.links["found"] for row in self.trend],
+            "names": {"found": _("发现数"), "signed_off": _("已销号"), "rate": _("销号率（%）")},
+        }
+
+
+CHILD_LEVEL_LABELS = {2: "省", 4: "市", 6: "县（区）", 9: "乡镇（街道）", 12: "村（社区）"}
+
+
+def _change(kind: str, current, previous) -> float | None:
+    """同比: relative change of a count or mean; difference (percentage points) of a rate."""
+    if current is None or previous is None:
+        return None
+    if kind == "rate":
+        return current - previous
+    return (current - previous) / previous if previous else None
+
+
+def _dashboard_url(params: dict, region_code: str) -> str:
+    query = {k: v for k, v in params.items() if v}
+    query["region"] = region_code
+    return reverse("supervision:dashboard") + "?" + urlencode(query)
+
+
+def dashboard(*, user: User, region: Region | None, period: stats.Period, granularity: str | None = None,
+              today: datetime.date | None = None, view_params: dict | None = None) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries whatever the number of
+    regions: the cube (one GROUP BY), last year's totals, the trend, and the names."""
+    today = today or local_today()
+    granularity = granularity or stats.default_granularity(period)
+    code = region.code if region else ""
+    child_length = stats.child_code_length(code)
+    visible = Hazard.objects.visible_to(user)
+    result = stats.dashboard_figures(visible, region_code=code, period=period, granularity=granularity, today=today)
+    cube, previous = result.cube, result.previous
+    headline = cube.total()
+    base = {"region": code, **period.ledger_params()}
+    headline_links = stats.drill_down_links(base)
+
+    tiles = [
+        Tile(name, str(label), kind, headline.value(name), previous.value(name),
+             _change(kind, headline.value(name), previous.value(name)), headline_links[name])
+        for name, label, kind in stats.FIGURE_COLUMNS
+    ]
+
+    # Child regions: every child (also those with nothing found), then what was recorded at
+    # this region itself ("本级") when there is any.
+    children: list[Row] = []
+    by_child = cube.by("child")
+    if child_length:
+        child_regions = Region.objects.filter(parent_id=code) if code else Region.objects.filter(parent__isnull=True)
+        names = dict(child_regions.values_list("code", "name"))
+        for key in sorted(set(names) | set(by_child)):
+            figures = by_child.get(key, stats.Figures())
+            if key == code or len(key) < child_length:
+                # Recorded at this level, not at any child: only the exact region selects them.
+                links = stats.drill_down_links(base, {"region_exact": key})
+                children.append(Row(key, _("本级（未落到下级区划）"), figures, links, code=key, own_level=True))
+                continue
+            links = stats.drill_down_links(base, {"region": key})
+            url = _dashboard_url(view_params or {}, key) if len(key) < 12 else ""
+            children.append(Row(key, names.get(key, key), figures, links, url=url, code=key))
+    ranking = stats.rank([r for r in children if not r.own_level])
+
+    sector_names = dict(Sector.objects.values_list("code", "name"))
+    by_sector = cube.by("sector_id")
+    sectors = [Row(key, sector_names.get(key, key), by_sector[key], stats.drill_down_links(base, {"sector": key}))
+               for key in sorted(by_sector, key=lambda k: (-by_sector[k].found, k))]
+    by_source = cube.by("source")
+    sources = [Row(value, str(label), by_source.get(value, stats.Figures()),
+                   stats.drill_down_links(base, {"source": value}))
+               for value, label in HazardSource.choices]
+    by_level = cube.by("level")
+    levels = [Row(value, str(label), by_level.get(value, stats.Figures()),
+                  stats.drill_down_links(base, {"level": value}, skip=stats.MAJOR_COLUMNS))
+              for value, label in HazardLevel.choices]
+
+    trend_figures = dict(result.trend)
+    trend_rows = []
+    for bucket in stats.trend_buckets(period, granularity):
+        figures = trend_figures.get(_bucket_key(bucket.start, granularity), stats.Figures())
+        label = bucket.start.strftime("%Y-%m") if granularity == "month" else f"{bucket.start:%m-%d}"
+        trend_rows.append(Row(bucket.start.isoformat(), label, figures,
+                              stats.drill_down_links(base, bucket.ledger_params())))
+
+    breadcrumbs = [(r.name, _dashboard_url(view_params or {}, r.code))
+                   for r in Region.objects.filter(code__in=_ancestors_within(user, code)).order_by("code")]
+    return Dashboard(
+        user=user, region=region, period=period, granularity=granularity, today=today, breadcrumbs=breadcrumbs,
+        headline=headline, previous=previous, tiles=tiles, children=children, ranking=ranking, sectors=sectors,
+        sources=sources, levels=levels, trend=trend_rows, headline_links=headline_links,
+        child_level_label=CHILD_LEVEL_LABELS.get(child_length or 0, ""),
+    )
+
+
+def _bucket_key(day: datetime.date, granularity: str) -> datetime.date:
+    if granularity == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _ancestors_within(user: User, code: str) -> list[str]:
+    """Codes from the user's own region down to `code` (the breadcrumb trail)."""
+    prefix = region_prefix(user) or ""
+    lengths = [n for n in (2, 4, 6, 9, 12) if len(prefix) <= n <= len(code)]
+    return [code[:n] for n in lengths]
+
+
+# --- reports and circulars -------------------------------------------------------------------
+
+def report_list(*, user: User) -> QuerySet[Report]:
+    return Report.objects.visible_to(user).select_related("region").order_by("-period_end", "kind", "region_id")
+
+
+def report_detail(*, user: User, pk: int) -> Report:
+    if not may_view_statistics(user):
+        raise Http404
+    return get_visible_or_404(Report.objects.select_related("region"), user, pk=pk)
+
+
+def subscriptions_of(*, user: User) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(user=user).select_related("region")
+
+
+def unread_report_ids(*, user: User) -> set[int]:
+    return set(ReportDelivery.objects.inbox_of(user).filter(read_at__isnull=True).values_list("report_id", flat=True))
+
+
+def circular_list(*, user: User) -> QuerySet[Circular]:
+    return Circular.objects.visible_to(user).select_related("region", "created_by", "published_by")
+
+
+def circular_detail(*, user: User, pk: int) -> Circular:
+    if not may_view_statistics(user):
+        raise Http404
+    return get_visible_or_404(Circular.objects.select_related("region", "created_by", "published_by"), user, pk=pk)

@@ -1,0 +1,340 @@
+"""Services of the supervision app: reports (generate, archive, deliver), subscriptions and
+circulars (draft, edit, regenerate, publish). State changes only; figures come from
+supervision.statistics through supervision.selectors."""
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
+from accounts.models import Region, User
+from accounts.numbering import next_document_number
+from hazards.models import local_today
+from hazardtrack.errors import DomainError
+from hazardtrack.pdf import PdfUnavailable, render_pdf
+from notices import channels
+from notices.models import Notice
+from notices.services import DeliveryReport, retry_delay
+
+from . import statistics as stats
+from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
+from .exports import dashboard_pdf, dashboard_xlsx
+from .models import Circular, CircularItem, Report, ReportDelivery, Subscription
+from .selectors import dashboard, may_manage_circulars, may_view_statistics
+
+logger = logging.getLogger(__name__)
+
+CIRCULAR_LAGGARDS = 3  # the lowest-ranked regions a circular names
+CIRCULAR_KIND = "circular"  # accounts.numbering series: one per issuing region and year
+CLAIM_LEASE = datetime.timedelta(minutes=15)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+def _region_reader(region: Region) -> User:
+    """An unsaved user whose jurisdiction is exactly `region`: a report shows the region as its
+    own supervisors see it, through the same visible_to() as every page."""
+    return User(username=f"report-{region.code}", role=Role.SUPERVISOR, region=region, is_active=True)
+
+
+def report_title(kind: str, region: Region, period: stats.Period) -> str:
+    return _("%(region)s隐患排查治理%(kind)s（%(period)s）") % {
+        "region": region.name, "kind": ReportKind(kind).label, "period": str(period)}
+
+
+def report_generate(*, kind: str, region: Region, today: datetime.date | None = None) -> Report:
+    """The report of `region` for the last complete day, week or month before `today`; archived
+    once (a second call returns the archived one) and delivered to the region's subscribers."""
+    today = today or local_today()
+    kind = ReportKind(kind)
+    period = stats.previous_period(kind.value, today)
+    existing = Report.objects.filter(kind=kind, region=region, period_start=period.start).first()
+    if existing:
+        return existing
+    board = dashboard(user=_region_reader(region), region=region, period=period, today=today)
+    title = report_title(kind, region, period)
+    xlsx = dashboard_xlsx(board)
+    try:
+        pdf = dashboard_pdf(board, title=title)
+    except PdfUnavailable:
+        pdf = None  # the Excel file is the report; the PDF is a convenience
+    headline = board.headline
+    figures = {"found": headline.found, "rectified": headline.rectified, "signed_off": headline.signed_off,
+               "overdue": headline.overdue, "sign_off_rate": headline.sign_off_rate,
+               "rectification_rate": headline.rectification_rate}
+    stem = f"{kind.value}-{region.code}-{period.start:%Y%m%d}"
+    try:
+        with transaction.atomic():
+            report = Report(kind=kind, region=region, period_start=period.start, period_end=period.end, title=title,
+                            figures=figures)
+            report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+            if pdf:
+                report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+            report.save()
+            _queue_deliveries(report)
+    except IntegrityError:
+        # A concurrent run archived the same report first: the unique key decides, theirs stands.
+        return Report.objects.get(kind=kind, region=region, period_start=period.start)
+    return report
+
+
+def _queue_deliveries(report: Report) -> int:
+    """One in-app copy (delivered by being written) and, if asked for, one email per subscriber
+    who still has the region in their jurisdiction."""
+    now = timezone.now()
+    rows = []
+    subscriptions = Subscription.objects.filter(kind=report.kind, region=report.region, user__is_active=True
+                                                ).select_related("user")
+    for subscription in subscriptions:
+        user = subscription.user
+        if not may_view_statistics(user) or not region_in_jurisdiction(user, report.region_id):
+            continue
+        rows.append(ReportDelivery(report=report, recipient=user, channel=ReportChannel.INAPP,
+                                   status=DeliveryStatus.SENT, sent_at=now))
+        if subscription.by_email and user.email:
+            rows.append(ReportDelivery(report=report, recipient=user, channel=ReportChannel.EMAIL, next_attempt_at=now))
+    ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def reports_generate_due(*, kind: str, today: datetime.date | None = None) -> list[Report]:
+    """The beat task's work: this period's report for every region someone subscribes to."""
+    region_codes = Subscription.objects.filter(kind=kind).values_list("region_id", flat=True).distinct()
+    regions = Region.objects.filter(code__in=list(region_codes)).order_by("code")
+    return [report_generate(kind=kind, region=region, today=today) for region in regions]
+
+
+def report_deliveries_send(*, batch_size: int = 200) -> DeliveryReport:
+    """Email the due copies through the notices app's email channel; every outcome recorded,
+    failures retried with its backoff until NOTICES_MAX_ATTEMPTS."""
+    result = DeliveryReport()
+    now = timezone.now()
+    with transaction.atomic():
+        due = ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, channel=ReportChannel.EMAIL,
+                                            next_attempt_at__lte=now)
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:batch_size])
+        ReportDelivery.objects.filter(id__in=ids).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    result.claimed = len(ids)
+    if not ids:
+        return result
+    rows = ReportDelivery.objects.filter(id__in=ids).select_related("report__region", "recipient")
+    mail = channels.email_connection()
+    for row in rows:
+        try:
+            channels.send_email(to=row.recipient.email, message=report_message(row.report), connection=mail)
+        except Exception as exc:  # recorded on the row and retried, never lost
+            error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            result.errors.append(error)
+            if row.attempts >= settings.NOTICES_MAX_ATTEMPTS:
+                row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
+                result.gave_up += 1
+            else:
+                row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+                result.retrying += 1
+            row.last_error = error
+            row.save(update_fields=["status", "next_attempt_at", "last_error"])
+        else:
+            ReportDelivery.objects.filter(pk=row.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(),
+                                                            next_attempt_at=None)
+            result.sent += 1
+    return result
+
+
+def report_message(report: Report) -> channels.Message:
+    context = {"report": report, "figures": report.figures,
+               "url": settings.SITE_URL + reverse("supervision:report-download", args=[report.pk, "xlsx"])}
+    return channels.Message(
+        subject=report.title[:200],
+        text=render_to_string("supervision/messages/report.txt", context),
+        markdown=render_to_string("supervision/messages/report.md", context),
+    )
+
+
+def report_mark_read(*, user: User, report: Report) -> int:
+    """The reader opened the report: their in-app copy is read."""
+    return ReportDelivery.objects.inbox_of(user).filter(report=report, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+def subscription_add(*, user: User, kind: str, region_code: str, by_email: bool = False) -> Subscription:
+    if not may_view_statistics(user):
+        raise DomainError("not_allowed", _("您的角色不能订阅统计报告。"), status=403)
+    if kind not in ReportKind.values:
+        raise DomainError("bad_kind", _("请选择报告类型。"), status=400, field="kind")
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None or not region_in_jurisdiction(user, region.code):
+        raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
+    if by_email and not user.email:
+        raise DomainError("no_email", _("您的账号没有登记电子邮箱，不能通过邮件接收。"), status=400, field="by_email")
+    subscription, created = Subscription.objects.get_or_create(user=user, kind=kind, region=region,
+                                                               defaults={"by_email": by_email})
+    if not created and subscription.by_email != by_email:
+        subscription.by_email = by_email
+        subscription.save(update_fields=["by_email"])
+    return subscription
+
+
+def subscription_remove(*, user: User, subscription_id: int) -> None:
+    deleted, _rows = Subscription.objects.filter(user=user, pk=subscription_id).delete()
+    if not deleted:
+        raise DomainError("not_found", _("订阅不存在。"), status=404)
+
+
+# --- circulars -------------------------------------------------------------------------------
+
+def _check_manager(actor: User) -> None:
+    if not may_manage_circulars(actor):
+        raise DomainError("role_not_allowed", _("只有审核督办人员可以起草和发布通报。"), status=403)
+
+
+def _refuse_if_published(circular: Circular) -> None:
+    if circular.status == CircularStatus.PUBLISHED:
+        raise DomainError("circular_published", _("通报 %(no)s 已发布，不能再修改。") % {"no": circular.doc_no})
+
+
+def _check_version(circular: Circular, expected_version) -> None:
+    if expected_version is None or int(expected_version) != circular.version:
+        raise DomainError("stale_version", _("该通报已被他人修改，请刷新后重试；您填写的内容已保留。"))
+
+
+def _locked(actor: User, circular_id: int) -> Circular:
+    return get_visible_or_404(Circular.objects.select_for_update(), actor, pk=circular_id)
+
+
+def _fill(circular: Circular, actor: User, today: datetime.date) -> None:
+    """(Re)build a draft's contents: the hazards that reached level 3 in the period and the
+    lowest-ranked child regions by 销号率 over the hazards found in the period."""
+    period = stats.Period(circular.period_start, circular.period_end)
+    notices = (Notice.objects.visible_to(actor)
+               .filter(level=3, as_of__gte=period.start, as_of__lte=period.end,
+                       hazard__region__code__startswith=circular.region_id)
+               .select_related("hazard__region", "hazard__enterprise").order_by("as_of", "hazard_id"))
+    items, seen = [], set()
+    for notice in notices:
+        hazard = notice.hazard
+        if hazard.pk in seen:
+            continue  # a later deadline's level 3 in the same period: named once
+        seen.add(hazard.pk)
+        overdue_days = (today - hazard.current_deadline).days if hazard.is_overdue(today) else notice.overdue_days
+        items.append(CircularItem(
+            circular=circular, hazard=hazard, position=len(items) + 1, code=hazard.code, title=hazard.title,
+            enterprise_name=hazard.enterprise.name if hazard.enterprise else "", region_name=hazard.region.name,
+            level=hazard.get_level_display(), deadline=notice.deadline, level3_on=notice.as_of,
+            overdue_days=overdue_days, status=hazard.get_status_display(),
+        ))
+    circular.items.all().delete()
+    CircularItem.objects.bulk_create(items)
+
+    board = dashboard(user=actor, region=circular.region, period=period, today=today)
+    ranked = [row for row in board.ranking if row.rank is not None]
+    circular.laggards = [{
+        "code": row.code, "name": row.label, "rank": row.rank, "of": len(ranked), "found": row.figures.found,
+        "signed_off": row.figures.signed_off, "sign_off_rate": row.figures.sign_off_rate,
+        "overdue": row.figures.overdue,
+    } for row in ranked[-CIRCULAR_LAGGARDS:][::-1]] if len(ranked) > 1 else []
+
+
+def circular_draft(*, actor: User, region_code: str, period_start: datetime.date, period_end: datetime.date,
+                   title: str = "", today: datetime.date | None = None) -> Circular:
+    _check_manager(actor)
+    if not period_start or not period_end or period_start > period_end:
+        raise DomainError("bad_period", _("通报期的开始日期不能晚于结束日期。"), status=400, field="period_end")
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None or not region_in_jurisdiction(actor, region.code):
+        raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
+    today = today or local_today()
+    with transaction.atomic():
+        circular = Circular.objects.create(
+            region=region, period_start=period_start, period_end=period_end, year=period_end.year,
+            created_by=actor,
+            title=(title or "").strip() or _("关于%(start)s至%(end)s隐患排查治理逾期情况的通报") % {
+                "start": f"{period_start:%Y年%m月%d日}", "end": f"{period_end:%Y年%m月%d日}"},
+            introduction=_("现将%(region)s辖区内逾期未整改、已升级至三级督办的事故隐患及隐患销号率排名靠后的地区通报如下。")
+            % {"region": region.name},
+            requirements=_("请被通报地区和单位认真分析原因，落实整改责任，限期完成整改并销号，整改情况按时报送。"),
+        )
+        _fill(circular, actor, today)
+        circular.save(update_fields=["laggards"])
+    return circular
+
+
+def circular_update(*, circular_id: int, actor: User, expected_version, title: str, introduction: str,
+                    requirements: str) -> Circular:
+    """The reviewer edits a draft's text. Published circulars are immutable."""
+    _check_manager(actor)
+    if not (title or "").strip():
+        raise DomainError("title_required", _("请填写通报标题。"), status=400, field="title")
+    with transaction.atomic():
+        circular = _locked(actor, circular_id)
+        _refuse_if_published(circular)
+        _check_version(circular, expected_version)
+        circular.title, circular.introduction = title.strip(), (introduction or "").strip()
+        circular.requirements = (requirements or "").strip()
+        circular.version += 1
+        circular.save()
+    return circular
+
+
+def circular_refresh(*, circular_id: int, actor: User, expected_version, today: datetime.date | None = None) -> Circular:
+    """Rebuild a draft's hazards and ranking from the current data."""
+    _check_manager(actor)
+    with transaction.atomic():
+        circular = _locked(actor, circular_id)
+        _refuse_if_published(circular)
+        _check_version(circular, expected_version)
+        _fill(circular, actor, today or local_today())
+        circular.version += 1
+        circular.save()
+    return circular
+
+
+def circular_pdf(circular: Circular) -> bytes:
+    items = list(circular.items.all())
+    return render_pdf("supervision/pdf/circular.html", {"circular": circular, "items": items})
+
+
+def circular_publish(*, circular_id: int, actor: User, expected_version) -> Circular:
+    """发布: the document number is taken now (numbers have no gaps from discarded drafts), the
+    PDF is laid out and stored, and the circular is frozen."""
+    _check_manager(actor)
+    with transaction.atomic():
+        circular = _locked(actor, circular_id)
+        _refuse_if_published(circular)
+        _check_version(circular, expected_version)
+        circular.number = next_document_number(kind=CIRCULAR_KIND, issuer=circular.region_id, year=circular.year)
+        circular.doc_no = _("%(region)s隐患通报〔%(year)s〕%(n)s号") % {
+            "region": circular.region.name, "year": circular.year, "n": circular.number}
+        circular.status = CircularStatus.PUBLISHED
+        circular.published_by, circular.published_at = actor, timezone.now()
+        try:
+            pdf = circular_pdf(circular)
+        except PdfUnavailable as exc:
+            raise DomainError("pdf_unavailable", str(exc), status=503)
+        circular.pdf.save(f"circular-{circular.region_id}-{circular.year}-{circular.number:03d}.pdf",
+                          ContentFile(pdf), save=False)
+        circular.version += 1
+        circular.save()
+    return circular
+
+
+def circular_delete_draft(*, circular_id: int, actor: User, expected_version) -> None:
+    _check_manager(actor)
+    with transaction.atomic():
+        circular = _locked(actor, circular_id)
+        _refuse_if_published(circular)
+        _check_version(circular, expected_version)
+        circular.delete()
