@@ -39,6 +39,7 @@ from PIL import Image, ImageDraw
 from hazards import services
 from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from tipoffs.demo import demo_tipoffs_exist, seed_tipoffs
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1246,6 +1247,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("users", "演示账号", lambda: seed_users(specs[0].credit_code))
     section("hazards", "隐患", lambda: seed_hazards(specs, log),
             skip_reason="已存在演示隐患" if demo_hazards_exist() else None)
+    section("tipoffs", "群众举报", seed_tipoffs, skip_reason="已存在演示举报" if demo_tipoffs_exist() else None)
     return result
 
 

@@ -1,0 +1,149 @@
+"""Staff pages: the triage queue, a tip-off with its actions and reward, photos, figures.
+Thin: parse input, call one selector or service, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.jurisdiction import get_visible_or_404
+from hazards.views import PAGE_SIZES, _page_size, form_error_from_domain
+from hazardtrack.errors import DomainError
+
+from . import selectors
+from .forms import (
+    REWARD_FORMS,
+    REWARD_LABELS,
+    TIPOFF_ACTION_FORMS,
+    TIPOFF_ACTION_LABELS,
+    FiguresForm,
+)
+from .models import TipOff, TipOffPhoto
+from .rules import available_actions, is_regulator
+
+
+def _require_regulator(request) -> None:
+    if not is_regulator(request.user):
+        raise PermissionDenied(_("只有监管部门工作人员可以办理群众举报。"))
+
+
+@login_required
+def queue(request):
+    _require_regulator(request)
+    params = request.GET if request.GET else {"queue": "open"}
+    rows, filterset = selectors.tipoff_list(user=request.user, params=params)
+    page = Paginator(rows, _page_size(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tipoffs/queue.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
+    })
+
+
+def _detail_context(request, tipoff: TipOff, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    reward = selectors.live_reward(tipoff)
+    decisions, steps = available_actions(tipoff, request.user, live_reward=reward)
+    actions = [
+        {"name": name, "label": TIPOFF_ACTION_LABELS[name], "open": name in bound,
+         "url": "tipoffs:action",
+         "form": bound.get(name) or TIPOFF_ACTION_FORMS[name](tipoff=tipoff, user=request.user)}
+        for name in decisions
+    ]
+    reward_actions = [
+        {"name": name, "label": REWARD_LABELS[name], "open": f"reward-{name}" in bound, "url": "tipoffs:reward",
+         "form": bound.get(f"reward-{name}") or REWARD_FORMS[name](tipoff=tipoff, reward=reward, user=request.user)}
+        for name in steps
+    ]
+    return {"tipoff": tipoff, "actions": actions, "reward_actions": reward_actions, "reward": reward}
+
+
+@login_required
+def detail(request, pk: int):
+    tipoff = selectors.tipoff_detail(user=request.user, pk=pk)
+    return render(request, "tipoffs/detail.html", _detail_context(request, tipoff))
+
+
+def _run(request, tipoff: TipOff, form, key: str, done: str):
+    """Call the form's service; on refusal re-render the page with the form open and kept."""
+    status = 400
+    if form.is_valid():
+        try:
+            form.call()
+        except DomainError as error:
+            if error.status == 404:
+                raise Http404
+            form_error_from_domain(form, error)
+            status = 409 if error.status == 409 else 400
+        else:
+            messages.success(request, done)
+            if selectors.tipoff_queryset(user=request.user).filter(pk=tipoff.pk).exists():
+                return redirect("tipoffs:detail", pk=tipoff.pk)
+            return redirect("tipoffs:queue")  # transferred out of the user's jurisdiction
+    return render(request, "tipoffs/detail.html", _detail_context(request, tipoff, {key: form}), status=status)
+
+
+@login_required
+@require_POST
+def action(request, pk: int, name: str):
+    form_class = TIPOFF_ACTION_FORMS.get(name)
+    if form_class is None:
+        raise Http404
+    tipoff = selectors.tipoff_detail(user=request.user, pk=pk)
+    form = form_class(request.POST, tipoff=tipoff, user=request.user)
+    return _run(request, tipoff, form, name, _("已完成：%(action)s。") % {"action": TIPOFF_ACTION_LABELS[name]})
+
+
+@login_required
+@require_POST
+def reward(request, pk: int, name: str):
+    form_class = REWARD_FORMS.get(name)
+    if form_class is None:
+        raise Http404
+    tipoff = selectors.tipoff_detail(user=request.user, pk=pk)
+    form = form_class(request.POST, tipoff=tipoff, reward=selectors.live_reward(tipoff), user=request.user)
+    return _run(request, tipoff, form, f"reward-{name}", _("已完成：%(action)s。") % {"action": REWARD_LABELS[name]})
+
+
+@login_required
+def photo(request, pk: int, thumb: bool = False):
+    """A tip-off photo, only to staff who may see the tip-off (404 otherwise)."""
+    item = TipOffPhoto.objects.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    get_visible_or_404(selectors.tipoff_queryset(user=request.user).only("id", "region_id"), request.user,
+                       pk=item.tipoff_id)
+    field = item.thumbnail if thumb and item.thumbnail else item.file
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    content_type = "image/jpeg" if field is item.thumbnail else item.content_type
+    response = FileResponse(handle, content_type=content_type, filename=item.original_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def figures(request):
+    """举报统计 for the user's jurisdiction: totals and per child region."""
+    _require_regulator(request)
+    start, end = selectors.default_period()
+    form = FiguresForm(request.GET or None, initial={"start": start, "end": end})
+    region = ""
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            start, end, region = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["region"]
+        else:
+            status = 400
+    totals = selectors.tipoff_figures(user=request.user, start=start, end=end, region_code=region or None)
+    rows = selectors.tipoff_figures_by_region(user=request.user, start=start, end=end, region_code=region or None)
+    return render(request, "tipoffs/figures.html", {
+        "form": form, "totals": totals, "rows": rows, "start": start, "end": end, "region": region,
+    }, status=status)
