@@ -49,6 +49,10 @@ def _detail_context(request, tipoff: TipOff, bound: dict | None = None) -> dict:
     bound = bound or {}
     reward = selectors.live_reward(tipoff)
     decisions, steps = available_actions(tipoff, request.user, live_reward=reward)
+    # A refused form stays on the page with its message even when the action is no longer
+    # available (someone else decided first).
+    decisions += [k for k in bound if k in TIPOFF_ACTION_FORMS and k not in decisions]
+    steps += [k[7:] for k in bound if k.startswith("reward-") and k[7:] not in steps]
     actions = [
         {"name": name, "label": TIPOFF_ACTION_LABELS[name], "open": name in bound,
          "url": "tipoffs:action",
