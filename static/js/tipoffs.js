@@ -90,8 +90,10 @@
     var hasError = box.classList.contains("has-error");
 
     status.textContent = box.dataset.workingText;
+    var startedAt = Date.now();
     solve(box.dataset.nonce, parseInt(box.dataset.bits, 10) || 0, function (counter) {
       proof.value = counter;
+      box.dataset.solvedMs = String(Date.now() - startedAt);  // for measurements
       solved = true;
       status.textContent = box.dataset.solvedText;
       if (!hasError) question.hidden = true;
