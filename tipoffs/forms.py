@@ -16,6 +16,7 @@ from hazards.choices import HazardCategory, HazardLevel
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, MultipleFileField, MultipleFileInput
 
 from . import challenge, services
+from .choices import Channel
 from .models import Reward, TipOff
 from .places import region_choice_groups, tipoff_regions
 
@@ -126,6 +127,33 @@ class PublicTipOffForm(forms.Form):
         keys = ("description", "address", "region", "sector", "latitude", "longitude", "reporter_name",
                 "reporter_phone", "consent")
         return {"data": {k: data.get(k) for k in keys}, "photos": data.get("photos") or []}
+
+
+class HotlineTipOffForm(forms.Form):
+    """登记 a tip-off taken on the 12350 hotline (staff only: no challenge, no consent box — the
+    operator reads the notice to the caller)."""
+
+    description = forms.CharField(label=_("举报内容"), max_length=services.MAX_DESCRIPTION,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    address = forms.CharField(label=_("具体地点"), max_length=200)
+    region = forms.ModelChoiceField(label=_("所在地区"), queryset=Region.objects.none())
+    sector = forms.ModelChoiceField(label=_("行业领域"), queryset=Sector.objects.all(), required=False,
+                                    empty_label=_("不确定"))
+    reporter_name = forms.CharField(label=_("来电人姓名"), max_length=64, required=False)
+    reporter_phone = forms.CharField(label=_("来电号码"), max_length=32, required=False)
+    photos = MultipleFileField(label=_("照片（如有）"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["region"].queryset = tipoff_regions().filter(
+            code__in=Region.objects.visible_to(user).values("code")).order_by("code")
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        keys = ("description", "address", "region", "sector", "reporter_name", "reporter_phone")
+        return {"data": {k: data.get(k) for k in keys}, "photos": data.get("photos") or [],
+                "channel": Channel.HOTLINE, "recorded_by": self.user}
 
 
 class TrackForm(forms.Form):

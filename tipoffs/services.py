@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.jurisdiction import get_visible_or_404
+from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Department, Region, User
 from hazards.attachments import CheckedUpload, check_upload
 from hazards.choices import HazardSource, HazardStatus
@@ -126,10 +126,11 @@ def _record(tipoff: TipOff, *, actor, action: str, from_status: str, comment: st
 
 
 def tipoff_submit(*, data: dict, photos=(), channel: str = Channel.WEB, api_client: Open311Client | None = None,
-                  fallback_region: Region | None = None) -> TipOff:
-    """举报: from the public form, an Open311 client or a hotline operator. Needs a description,
-    a place (address or coordinates) and a county or township (chosen, or derived from the
-    address, or the client's default). Web reporters must accept the notice (consent)."""
+                  fallback_region: Region | None = None, recorded_by: User | None = None) -> TipOff:
+    """举报: from the public form, an Open311 client or a 12350 hotline operator (`recorded_by`,
+    who must be a regulator of the region). Needs a description, a place (address or
+    coordinates) and a county or township (chosen, or derived from the address, or the
+    client's default). Web reporters must accept the notice (consent)."""
     description = _text(data.get("description"))
     if not description:
         raise _bad("description_required", _("请描述您发现的安全隐患。"), "description")
@@ -142,6 +143,11 @@ def tipoff_submit(*, data: dict, photos=(), channel: str = Channel.WEB, api_clie
     region = _resolve_region(data.get("region"), address, fallback_region)
     if channel == Channel.WEB and not data.get("consent"):
         raise _bad("consent_required", _("请阅读并勾选举报须知。"), "consent")
+    if channel == Channel.HOTLINE:
+        if not is_regulator(recorded_by):
+            raise DomainError("role_not_allowed", _("只有监管部门工作人员可以登记热线举报。"), status=403)
+        if not region_in_jurisdiction(recorded_by, region.code):
+            raise _bad("out_of_jurisdiction", _("所选区划不在您的辖区内。"), "region")
     checked = _check_photos(photos)
 
     fields = dict(
@@ -155,7 +161,7 @@ def tipoff_submit(*, data: dict, photos=(), channel: str = Channel.WEB, api_clie
         tipoff = _create_with_fresh_code(fields)
         for item in checked:
             _store_photo(tipoff, item)
-        _record(tipoff, actor=None, action=TipOffAction.SUBMITTED, from_status="",
+        _record(tipoff, actor=recorded_by, action=TipOffAction.SUBMITTED, from_status="",
                 comment=Channel(channel).label)
     return tipoff
 

@@ -16,6 +16,7 @@ urlpatterns = [
     # staff
     path("tipoffs/", views.queue, name="queue"),
     path("tipoffs/figures/", views.figures, name="figures"),
+    path("tipoffs/hotline/", views.hotline, name="hotline"),
     path("tipoffs/<int:pk>/", views.detail, name="detail"),
     path("tipoffs/<int:pk>/do/<slug:name>/", views.action, name="action"),
     path("tipoffs/<int:pk>/reward/<slug:name>/", views.reward, name="reward"),

@@ -15,13 +15,14 @@ from accounts.jurisdiction import get_visible_or_404
 from hazards.views import PAGE_SIZES, _page_size, form_error_from_domain
 from hazardtrack.errors import DomainError
 
-from . import selectors
+from . import selectors, services
 from .forms import (
     REWARD_FORMS,
     REWARD_LABELS,
     TIPOFF_ACTION_FORMS,
     TIPOFF_ACTION_LABELS,
     FiguresForm,
+    HotlineTipOffForm,
 )
 from .models import TipOff, TipOffPhoto
 from .rules import available_actions, is_regulator
@@ -43,6 +44,23 @@ def queue(request):
     return render(request, "tipoffs/queue.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
     })
+
+
+@login_required
+def hotline(request):
+    """登记 a 12350 hotline tip-off; it then waits in the queue like any other."""
+    _require_regulator(request)
+    form = HotlineTipOffForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tipoff = services.tipoff_submit(**form.service_kwargs())
+        except DomainError as error:
+            form_error_from_domain(form, error)
+        else:
+            messages.success(request, _("热线举报已登记，查询码 %(code)s（请告知来电人）。") % {"code": tipoff.tracking_code})
+            return redirect("tipoffs:detail", pk=tipoff.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tipoffs/hotline.html", {"form": form}, status=status)
 
 
 def _detail_context(request, tipoff: TipOff, bound: dict | None = None) -> dict:

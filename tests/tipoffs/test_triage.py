@@ -279,3 +279,32 @@ def test_the_audit_trail_is_append_only(people):
 
         with transaction.atomic():
             cursor.execute("UPDATE tipoffs_tipoffevent SET comment = 'rewritten' WHERE id = %s", [event.pk])
+
+
+def test_staff_register_a_hotline_tipoff_and_the_caller_gets_a_code(client, people):
+    client.force_login(people.inspector)
+
+    response = client.post("/tipoffs/hotline/", {
+        "description": "来电反映：雀塘镇烟花店在居民楼存放烟花", "address": "新邵县雀塘镇新街", "region": "430522100",
+        "reporter_phone": "13700000000",
+    })
+
+    tipoff = TipOff.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/tipoffs/{tipoff.pk}/"
+    assert tipoff.channel == "hotline" and tipoff.status == TipOffStatus.RECEIVED
+    assert tipoff.events.get().actor == people.inspector
+    page = client.get(response["Location"]).content.decode()
+    assert f"查询码 {tipoff.tracking_code}" in page and "12350 热线" in page
+
+
+def test_hotline_tipoffs_only_by_staff_and_within_their_jurisdiction(client, people):
+    client.force_login(people.inspector)
+    response = client.post("/tipoffs/hotline/", {"description": "x", "address": "石鼓区", "region": "430407"})
+    assert response.status_code == 400 and not TipOff.objects.exists()
+    with pytest.raises(DomainError) as refused:
+        services.tipoff_submit(data={"description": "x", "address": "石鼓区", "region": factories.region("430407")},
+                               channel="hotline", recorded_by=people.inspector)
+    assert refused.value.code == "out_of_jurisdiction"
+
+    client.force_login(people.grid)
+    assert client.get("/tipoffs/hotline/").status_code == 403
