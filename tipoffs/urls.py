@@ -19,7 +19,7 @@ urlpatterns = [
     path("tipoffs/hotline/", views.hotline, name="hotline"),
     path("tipoffs/<int:pk>/", views.detail, name="detail"),
     path("tipoffs/<int:pk>/do/<slug:name>/", views.action, name="action"),
-    path("tipoffs/<int:pk>/reward/<slug:name>/", views.reward, name="reward"),
+    path("tipoffs/<int:pk>/reward/<slug:name>/", views.action, {"kind": "reward"}, name="reward"),
     path("tipoffs/photos/<int:pk>/", views.photo, name="photo"),
     path("tipoffs/photos/<int:pk>/thumb/", views.photo, {"thumb": True}, name="photo-thumb"),
     # Open311 GeoReport v2

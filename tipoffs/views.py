@@ -110,26 +110,25 @@ def _run(request, tipoff: TipOff, form, key: str, done: str):
     return render(request, "tipoffs/detail.html", _detail_context(request, tipoff, {key: form}), status=status)
 
 
-@login_required
-@require_POST
-def action(request, pk: int, name: str):
-    form_class = TIPOFF_ACTION_FORMS.get(name)
-    if form_class is None:
-        raise Http404
-    tipoff = selectors.tipoff_detail(user=request.user, pk=pk)
-    form = form_class(request.POST, tipoff=tipoff, user=request.user)
-    return _run(request, tipoff, form, name, _("已完成：%(action)s。") % {"action": TIPOFF_ACTION_LABELS[name]})
+# kind → (forms, labels, key prefix on the page)
+ACTION_KINDS = {
+    "decision": (TIPOFF_ACTION_FORMS, TIPOFF_ACTION_LABELS, ""),
+    "reward": (REWARD_FORMS, REWARD_LABELS, "reward-"),
+}
 
 
 @login_required
 @require_POST
-def reward(request, pk: int, name: str):
-    form_class = REWARD_FORMS.get(name)
+def action(request, pk: int, name: str, kind: str = "decision"):
+    """A decision on the tip-off (accept, duplicate, reject, transfer) or a reward step."""
+    form_classes, labels, prefix = ACTION_KINDS[kind]
+    form_class = form_classes.get(name)
     if form_class is None:
         raise Http404
     tipoff = selectors.tipoff_detail(user=request.user, pk=pk)
-    form = form_class(request.POST, tipoff=tipoff, reward=selectors.live_reward(tipoff), user=request.user)
-    return _run(request, tipoff, form, f"reward-{name}", _("已完成：%(action)s。") % {"action": REWARD_LABELS[name]})
+    extra = {"reward": selectors.live_reward(tipoff)} if kind == "reward" else {}
+    form = form_class(request.POST, tipoff=tipoff, user=request.user, **extra)
+    return _run(request, tipoff, form, prefix + name, _("已完成：%(action)s。") % {"action": labels[name]})
 
 
 @login_required

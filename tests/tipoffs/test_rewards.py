@@ -16,7 +16,7 @@ from tests import factories
 from tests.factories import TipOffFactory
 from tests.tipoffs.test_triage import accept, submit
 from tipoffs import selectors, services
-from tipoffs.choices import RewardStatus, TipOffAction, TipOffStatus
+from tipoffs.choices import RewardStatus, TipOffAction
 from tipoffs.models import Reward
 
 pytestmark = pytest.mark.django_db
