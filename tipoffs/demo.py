@@ -100,6 +100,7 @@ def seed_tipoffs() -> int:
                   "sector": sectors.get(tip.sector), "reporter_name": tip.name, "reporter_phone": tip.phone,
                   "consent": tip.channel == Channel.WEB},
             photos=photos, channel=tip.channel, api_client=client if tip.channel == Channel.OPEN311 else None,
+            recorded_by=inspector if tip.channel == Channel.HOTLINE else None,
         )
         backdate.append((tipoff.pk, timezone.now() - datetime.timedelta(days=tip.days_ago, hours=rng.randint(1, 9))))
         first_hazard = _play(tip, tipoff, inspector, supervisor, first_hazard)
