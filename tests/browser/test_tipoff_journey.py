@@ -90,3 +90,26 @@ def test_visitor_reports_a_hazard_and_the_supervisor_accepts_it(live_server, bro
     assert "王督办" not in page.locator("body").inner_text()
     screenshot(page, "tipoff_tracking_accepted")
     print(f"proof of work: {work_ms} ms in the page; solved {solved_after:.2f}s after the form was opened")
+
+
+def test_without_javascript_the_question_is_answered_instead(live_server, browser):
+    region("430522", "新邵县")
+    region("430522100", "酿溪镇")
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    context.set_default_timeout(45_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/jubao/")
+    question = page.locator("[data-challenge-question] label").inner_text()
+    a, b = map(int, re.findall(r"(\d+) 加 (\d+)", question)[0])
+
+    page.fill("[name=description]", "潭溪镇液化气站钢瓶露天暴晒")
+    page.fill("[name=address]", "新邵县潭溪镇液化气站")
+    page.select_option("[name=region]", "430522")
+    page.check("[name=consent]")
+    page.fill("[name=challenge_answer]", str(a + b))
+    with page.expect_navigation():
+        page.click("form[data-tipoff-form] button[type=submit]")
+
+    assert page.url.endswith("/jubao/submitted/")
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", page.locator("[data-testid=tracking-code]").inner_text())
+    context.close()
