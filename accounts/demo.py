@@ -41,6 +41,7 @@ from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
 from inspections import demo as inspections_demo
 from supervision.demo import seed_supervision
+from tipoffs.demo import demo_tipoffs_exist, seed_tipoffs
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1254,6 +1255,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
             skip_reason="已存在演示隐患" if demo_hazards_exist() else None)
     section("inspections", "监督检查", inspections_demo.seed_inspections)
     section("supervision", "统计报告订阅与月报", seed_supervision)
+    section("tipoffs", "群众举报", seed_tipoffs, skip_reason="已存在演示举报" if demo_tipoffs_exist() else None)
     return result
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "inspections",
     "notices",
     "supervision",
+    "tipoffs",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,26 @@ CELERY_BEAT_SCHEDULE.update({
 })
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Public tip-offs (tipoffs/) ---------------------------------------------------------
+# Rate-limit counters and used challenge tokens must be shared by every gunicorn worker: in
+# Redis when REDIS_URL (or TIPOFFS_CACHE_URL) is set, else in this process's memory (fine for
+# runserver and tests, not for several workers: each would count on its own).
+TIPOFFS_CACHE_URL = os.environ.get("TIPOFFS_CACHE_URL", REDIS_URL)
+CACHES["tipoffs"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TIPOFFS_CACHE_URL, "KEY_PREFIX": "tipoffs"}
+    if TIPOFFS_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tipoffs"}
+)
+# Number of reverse proxies in front of gunicorn: the client address is then taken from
+# X-Forwarded-For (0: REMOTE_ADDR). Wrong here means one limit for everybody, or a spoofable one.
+TIPOFFS_PROXY_HOPS = int(os.environ.get("TIPOFFS_PROXY_HOPS", 0))
+TIPOFFS_RATE_LIMITS = {  # "count/seconds,…" per client address (per API client for open311)
+    "submit": os.environ.get("TIPOFFS_SUBMIT_LIMIT", "5/600,20/86400"),
+    "track": os.environ.get("TIPOFFS_TRACK_LIMIT", "30/600"),
+    "open311": os.environ.get("TIPOFFS_OPEN311_LIMIT", "60/3600"),
+}
+TIPOFFS_POW_BITS = int(os.environ.get("TIPOFFS_POW_BITS", 14))  # proof-of-work difficulty of the form
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

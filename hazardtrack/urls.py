@@ -18,6 +18,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("inspections/", include("inspections.urls")),
     path("supervision/", include("supervision.urls")),
+    path("", include("tipoffs.urls")),
     path("api/", include("hazardtrack.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -166,3 +166,29 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     kind = "day"
     region = factory.LazyAttribute(lambda o: o.user.region)
     by_email = False
+# --- tipoffs ---------------------------------------------------------------------------------
+
+from tipoffs.codes import new_tracking_code  # noqa: E402  (this section is appended by the tipoffs app)
+from tipoffs.models import TipOff  # noqa: E402
+
+
+class TipOffFactory(factory.django.DjangoModelFactory):
+    """A bare tip-off row (no photos, no events): for lists and figures. Behaviour tests submit
+    through tipoffs.services.tipoff_submit instead."""
+
+    class Meta:
+        model = TipOff
+
+    tracking_code = factory.LazyFunction(new_tracking_code)
+    description = factory.Sequence(lambda n: f"测试举报{n}：车间安全出口被堵")
+    address = "新邵县酿溪镇测试路1号"
+    region = factory.LazyFunction(lambda: region("430522100"))
+    sector = factory.LazyFunction(sector)
+    consent = True
+
+
+def open311_client(code: str = "430522", name: str = "测试客户端"):
+    """An Open311 client and its API key."""
+    from tipoffs.services import open311_client_create
+
+    return open311_client_create(name=name, region=region(code))
