@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hazards",
     "inspections",
     "notices",
+    "incidents",
 ]
 
 MIDDLEWARE = [

@@ -114,3 +114,32 @@ def photo(name: str = "photo.jpg", **kw) -> SimpleUploadedFile:
 
 def days_from_today(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+# --- incidents ----------------------------------------------------------------------------
+
+def _incident_grade(o) -> str:
+    from incidents.rules import grade_for
+
+    return grade_for(o.deaths, o.serious_injuries, o.direct_loss)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """A bare incident row (no report steps or events): for list, filter and figures tests.
+    Tests of the reporting clock and the lifecycle create incidents through incidents.services."""
+
+    class Meta:
+        model = "incidents.Incident"
+
+    code = factory.Sequence(lambda n: f"SG-TEST-{n:06d}")
+    title = factory.Sequence(lambda n: f"测试事故{n}")
+    occurred_at = factory.LazyFunction(timezone.now)
+    region = factory.LazyFunction(lambda: region("430522100"))
+    sector = factory.LazyFunction(sector)
+    type = "fall"
+    reported_by = factory.LazyFunction(lambda: User.objects.get_or_create(
+        username="incident-recorder", defaults={"role": Role.INSPECTOR, "region": region("430522")})[0])
+    grade = factory.LazyAttribute(lambda o: _incident_grade(o))
+    deaths = 0
+    serious_injuries = 0
+    direct_loss = 0
