@@ -64,7 +64,9 @@ TABLE_FIGURES = tuple(FIGURE_BY_NAME[n] for n in ("incidents", "deaths", "injuri
 
 def totals(queryset: QuerySet[Incident]) -> dict:
     """Every figure over a queryset, one query (the list page's totals line)."""
-    return queryset.aggregate(**{f.name: f.aggregate() for f in FIGURES})
+    # Aliases must not be field names ("deaths" is both): aggregate as sum_<name>, return by name.
+    values = queryset.order_by().aggregate(**{f"sum_{f.name}": f.aggregate() for f in FIGURES})
+    return {f.name: values[f"sum_{f.name}"] for f in FIGURES}
 
 
 # --- periods -------------------------------------------------------------------------------

@@ -21,10 +21,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def people(db):
-    enterprise = EnterpriseFactory(name="新邵县示范建材有限公司", region=factories.region("430522100", "酿溪镇"))
-    factories.region("430522", "新邵县")
-    factories.region("4305", "邵阳市")
-    factories.region("43", "湖南省")
+    for code, name in (("43", "湖南省"), ("4305", "邵阳市"), ("430522", "新邵县"), ("430522100", "酿溪镇")):
+        factories.region(code, name)
+    enterprise = EnterpriseFactory(name="新邵县示范建材有限公司", region=factories.region("430522100"))
     return SimpleNamespace(
         enterprise=enterprise,
         inspector=factories.inspector("430522", full_name="张检查"),
