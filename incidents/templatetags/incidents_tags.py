@@ -1,7 +1,10 @@
 """Tags for the includes other apps' pages use (inbox, hazard detail) and for the timeline."""
 from __future__ import annotations
 
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
@@ -18,7 +21,16 @@ _LABELS = {
 _VALUE_LABELS = {"grade": IncidentGrade, "lead_authority": LeadAuthority, "step": ReportLevel}
 
 
+# Bookkeeping of a report step, shown by the clock itself rather than in the timeline.
+_HIDDEN = {"due_at", "reported_at"}
+
+
 def _show(name: str, value):
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:  # an ISO timestamp from the audit record: local time, to the minute
+            return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            pass
     enum = _VALUE_LABELS.get(name)
     if enum is not None and isinstance(value, str) and value in enum.values:
         return enum(value).label
@@ -38,6 +50,8 @@ def change_lines(event) -> list[tuple]:
     """An event's {field: [before, after]} as (label, before, after) lines."""
     lines = []
     for name, pair in (event.changes or {}).items():
+        if name in _HIDDEN:
+            continue
         if isinstance(pair, list) and len(pair) == 2 and name != "step":
             lines.append((_LABELS.get(name, name), _show(name, pair[0]), _show(name, pair[1])))
         else:
