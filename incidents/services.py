@@ -21,6 +21,7 @@ from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, User
 from accounts.numbering import next_document_number
 from hazards.models import Hazard
+from hazards.services import _plain, _require  # the same small helpers as the hazard services
 from hazardtrack.errors import DomainError
 
 from . import rules
@@ -54,14 +55,6 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 # --- shared machinery ----------------------------------------------------------------------
-
-def _plain(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
 
 def _record(incident: Incident, *, actor, action: str, from_status: str, comment: str = "",
             changes: dict | None = None, uploads: Iterable = ()) -> IncidentEvent:
@@ -99,12 +92,6 @@ def _change(*, incident_id: int, actor: User, name: str, expected_version: int |
         if versioned:
             incident.version += 1
         incident.save()
-
-
-def _require(value, code: str, message: str, field: str):
-    if value in (None, "") or (isinstance(value, str) and not value.strip()):
-        raise DomainError(code, message, status=400, field=field)
-    return value
 
 
 def _count(value, field: str) -> int:

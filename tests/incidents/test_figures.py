@@ -7,10 +7,11 @@ from decimal import Decimal
 from urllib.parse import parse_qs
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
-from incidents import statistics
+from incidents import selectors, statistics
 from incidents.statistics import Period
 from tests import factories
 from tests.factories import IncidentFactory
@@ -84,22 +85,21 @@ def test_a_county_sees_only_its_own_figures(people, ledger):
     assert wider.total.figures["incidents"].current == 2
 
 
-def _list_totals(client: Client, query: str) -> tuple[int, int]:
-    response = client.get("/incidents/?" + query)
-    assert response.status_code == 200
-    return response.context["page"].paginator.count, response.context["totals"]
+def _list_totals(user, query: str) -> tuple[int, dict]:
+    """What the incidents list (page and API) shows for a query string: its rows and totals line."""
+    rows, filterset = selectors.incident_list(user=user, params=QueryDict(query))
+    assert filterset.is_valid(), filterset.errors
+    return rows.count(), statistics.totals(rows)
 
 
 def test_every_figure_drills_down_to_exactly_the_rows_behind_it(people, ledger):
-    client = Client()
-    client.force_login(people.city)
     report = statistics.incident_figures(user=people.city, region_code="4305", period=PERIOD)
     rows = [report.total] + [row for rows in report.breakdowns.values() for row in rows]
     checked = 0
     for row in rows:
         for name, pair in row.figures.items():
             for value, query in ((pair.current, pair.current_query), (pair.previous, pair.previous_query)):
-                count, totals = _list_totals(client, query)
+                count, totals = _list_totals(people.city, query)
                 assert totals[name] == value, (row.label, name, query)
                 if name == "incidents":
                     assert count == value, (row.label, query)
@@ -107,7 +107,16 @@ def test_every_figure_drills_down_to_exactly_the_rows_behind_it(people, ledger):
     assert checked > 100
     deaths_query = parse_qs(report.total.figures["deaths"].current_query)
     assert deaths_query["fatal"] == ["1"]  # the deaths link lists the fatal incidents only
-    assert _list_totals(client, report.total.figures["deaths"].current_query)[0] == 2
+    assert _list_totals(people.city, report.total.figures["deaths"].current_query)[0] == 2
+
+    # And through the page itself, for a few of them.
+    client = Client()
+    client.force_login(people.city)
+    for pair in (report.total.figures["incidents"], report.breakdowns["region"][0].figures["deaths"]):
+        page = client.get("/incidents/?" + pair.current_query)
+        assert page.context["totals"]["incidents"] == page.context["page"].paginator.count
+        assert page.context["totals"][("incidents" if pair is report.total.figures["incidents"] else "deaths")] \
+            == pair.current
 
 
 def test_the_figures_page_links_each_number_to_the_list(people, ledger):

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from hazards.choices import HazardSource, HazardStatus
-from hazards.models import Hazard
 from hazardtrack.errors import DomainError
 from incidents import services
 from incidents.choices import IncidentAttachmentKind, IncidentStatus, LeadAuthority

@@ -152,3 +152,14 @@ def test_road_traffic_and_fire_casualties_may_change_only_within_7_days(people, 
     with pytest.raises(DomainError) as refused:
         update(people, on_day_8, serious_injuries=2)
     assert "7日" in str(refused.value)
+
+
+def test_the_list_filter_for_late_reports_selects_the_incidents_on_the_late_list(people):
+    from django.http import QueryDict
+
+    late = record(people, title="迟报", occurred_at=hours_ago(5), unit_reported_at=hours_ago(3))
+    on_time = record(people, title="按时")
+    rows, _ = selectors.incident_list(user=people.city, params=QueryDict("late=1"))
+    assert list(rows) == [late]
+    rows, _ = selectors.incident_list(user=people.city, params=QueryDict("late=0"))
+    assert list(rows) == [on_time]
