@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deliver-notices": {"task": "notices.deliver_pending", "schedule": 60.0, "options": {"expires": 55}},
 }
 
+# --- Incidents (incidents/): their email and group-robot notices, retried every minute ---
+CELERY_BEAT_SCHEDULE["deliver-incident-notices"] = {
+    "task": "incidents.deliver_notices", "schedule": 60.0, "options": {"expires": 55},
+}
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Email ----------------------------------------------------------------------------

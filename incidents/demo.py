@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Enterprise, User
+from notices.choices import Channel, DeliveryStatus
 
 from . import services
 from .models import Incident, IncidentEvent, IncidentReport
@@ -198,7 +199,9 @@ def _backdate(incident: Incident, plan: Plan, occurred: datetime.datetime) -> No
         reported_at=steps[0].reported_at, closed_at=_at(incident.approved_on, 16) if incident.approved_on else None)
     # Old news is read news: only the 续报 of a recent incident stays unread in the demo inboxes.
     if plan.later_deaths is None:
-        incident.notices.update(read_at=timezone.now())
+        incident.notices.filter(channel=Channel.INAPP).update(read_at=timezone.now())
+        incident.notices.exclude(channel=Channel.INAPP).update(status=DeliveryStatus.SENT, sent_at=timezone.now(),
+                                                               next_attempt_at=None)
     at_field = IncidentEvent._meta.get_field("at")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -37,7 +37,8 @@ def incident_detail(*, user: User, pk: int) -> Incident:
         Prefetch("events", queryset=IncidentEvent.objects.select_related("actor").prefetch_related("attachments")),
         Prefetch("attachments", queryset=IncidentAttachment.objects.all()),
         Prefetch("hazard_links", queryset=IncidentHazard.objects.select_related("hazard", "linked_by")),
-        Prefetch("notices", queryset=IncidentNotice.objects.select_related("recipient").order_by("created_at", "id")),
+        Prefetch("notices", queryset=IncidentNotice.objects.select_related("recipient", "endpoint")
+                 .order_by("created_at", "id")),
     )
     return get_visible_or_404(queryset, user, pk=pk)
 

@@ -8,6 +8,7 @@ and then the in-app notices to the level that must act next. Refusals are Domain
 from __future__ import annotations
 
 import datetime
+import logging
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator
@@ -23,6 +24,8 @@ from accounts.numbering import next_document_number
 from hazards.models import Hazard
 from hazards.services import _plain, _require  # the same small helpers as the hazard services
 from hazardtrack.errors import DomainError
+from notices.choices import Channel, DeliveryStatus
+from notices.models import WebhookEndpoint
 
 from . import rules
 from .attachments import check_uploads, store_attachment
@@ -44,6 +47,8 @@ from .models import (
     Investigation,
 )
 from .transitions import STAFF, check_action, next_step
+
+logger = logging.getLogger(__name__)
 
 RECORD_FIELDS = (
     "title", "occurred_at", "region", "address", "latitude", "longitude", "enterprise", "sector", "type", "narrative",
@@ -127,16 +132,37 @@ def _hhmm(moment: datetime.datetime | None) -> str:
 # --- notices -------------------------------------------------------------------------------
 
 def _notify(incident: Incident, event: IncidentEvent, *, level: str, message: str, actor: User) -> int:
-    """In-app notices to every active staff member of exactly that level's region (the
-    ministry is outside the system); the unique (event, recipient) makes a repeat harmless."""
+    """Tell that level's office at once: in-app to every active staff member of exactly that
+    region, email to those with an address, and its enabled group robots (the ministry is
+    outside the system). Email and robot rows are sent by the delivery task after commit."""
     code = rules.level_region_code(level, incident.region_id)
     if code is None:
         return 0
-    recipients = User.objects.filter(is_active=True, role__in=STAFF, region_id=code).exclude(pk=actor.pk)
-    rows = [IncidentNotice(incident=incident, event=event, recipient=u, level=level, message=message[:300])
-            for u in recipients.only("id")]
-    IncidentNotice.objects.bulk_create(rows, ignore_conflicts=True)
+    now, message = timezone.now(), message[:300]
+    common = {"incident": incident, "event": event, "level": level, "message": message, "created_at": now}
+    recipients = list(User.objects.filter(is_active=True, role__in=STAFF, region_id=code).exclude(pk=actor.pk)
+                      .only("id", "email"))
+    rows = [IncidentNotice(**common, recipient=u, channel=Channel.INAPP, sent_at=now) for u in recipients]
+    outbox = [IncidentNotice(**common, recipient=u, channel=Channel.EMAIL, status=DeliveryStatus.PENDING,
+                             next_attempt_at=now) for u in recipients if u.email]
+    outbox += [IncidentNotice(**common, endpoint=e, channel=Channel.WEBHOOK, status=DeliveryStatus.PENDING,
+                              next_attempt_at=now)
+               for e in WebhookEndpoint.objects.filter(enabled=True, region_id=code).only("id")]
+    # ignore_conflicts: the unique keys (event, channel, recipient/endpoint) make a repeat harmless.
+    IncidentNotice.objects.bulk_create(rows + outbox, ignore_conflicts=True)
+    if outbox:
+        transaction.on_commit(_deliver_soon)
     return len(rows)
+
+
+def _deliver_soon() -> None:
+    """Ask a worker to send now; if the broker is down the minute beat sends them anyway."""
+    from .tasks import deliver_notices
+
+    try:
+        deliver_notices.delay()
+    except Exception:  # a broker outage must not fail the report that has been recorded
+        logger.warning("could not queue the incident notice delivery", exc_info=True)
 
 
 def _reached_levels(incident: Incident) -> list[str]:
@@ -494,7 +520,8 @@ def _link(incident: Incident, hazard: Hazard, actor: User) -> None:
 # --- the inbox -----------------------------------------------------------------------------
 
 def notice_mark_read(*, user: User, notice_id: int) -> IncidentNotice:
-    notice = get_visible_or_404(IncidentNotice.objects.all(), user, pk=notice_id, recipient=user)
+    notice = get_visible_or_404(IncidentNotice.objects.all(), user, pk=notice_id, recipient=user,
+                                channel=Channel.INAPP)
     if notice.read_at is None:
         notice.read_at = timezone.now()
         IncidentNotice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)

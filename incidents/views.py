@@ -81,9 +81,11 @@ def _detail_context(request, incident: Incident, bound: dict | None = None) -> d
         "name": action.name, "label": action.label, "open": action.name in bound,
         "form": bound.get(action.name) or ACTION_FORMS[action.name](incident=incident, user=request.user),
     } for action in available_actions(incident, request.user)]
-    notified = {}
+    # Who has been told, by level: people (in-app and email) and the offices' group robots.
+    notified: dict[str, set[str]] = {}
     for notice in incident.notices.all():
-        notified.setdefault(notice.get_level_display(), set()).add(notice.recipient.display_name)
+        who = notice.recipient.display_name if notice.recipient else notice.endpoint.name
+        notified.setdefault(notice.get_level_display(), set()).add(who)
     return {
         "incident": incident, "actions": actions, "next_step": next_step(incident),
         "notified": {level: sorted(names) for level, names in notified.items()},
