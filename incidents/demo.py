@@ -5,7 +5,7 @@ About twenty incidents in the four demo districts, this year and the same months
 through incidents.services: recorded, reported up level by level (some late), re-graded,
 investigated and — the older ones — closed with a report. The services stamp "now"; like the
 hazard seed, the times are then moved back to the story's (`_backdate`). Idempotent: nothing
-is done once a demo incident exists.
+is done once an incident recorded by a demo user exists.
 """
 from __future__ import annotations
 
@@ -21,9 +21,6 @@ from notices.choices import Channel, DeliveryStatus
 
 from . import services
 from .models import Incident, IncidentEvent, IncidentReport
-
-DEMO_TAG = "【演示】"
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -81,7 +78,7 @@ CITY_STAFF = {"4305": "city"}
 
 
 def demo_incidents_exist() -> bool:
-    return Incident.objects.filter(title__startswith=DEMO_TAG).exists()
+    return Incident.objects.filter(reported_by__username__in=COUNTY_RECORDER.values()).exists()
 
 
 def _occurred(plan: Plan, today: datetime.date) -> datetime.datetime:
@@ -123,7 +120,7 @@ def _play(plan: Plan, enterprise: Enterprise, users: dict[str, User], today: dat
     occurred = _occurred(plan, today)
     recorder = users.get(COUNTY_RECORDER[plan.county], users["admin"])
     incident = services.incident_create(actor=recorder, data={
-        "title": DEMO_TAG + plan.title, "occurred_at": occurred, "enterprise": enterprise, "type": plan.type,
+        "title": plan.title, "occurred_at": occurred, "enterprise": enterprise, "type": plan.type,
         "address": enterprise.address, "deaths": plan.deaths, "serious_injuries": plan.serious,
         "minor_injuries": plan.minor, "direct_loss": Decimal(plan.loss), "narrative": plan.narrative,
     })
