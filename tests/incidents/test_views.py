@@ -122,3 +122,17 @@ def test_a_follow_up_hazard_shows_its_incident_and_the_incident_its_hazards(peop
     hazard = incident.hazards.get()
     assert hazard.title in client.get(f"/incidents/{incident.pk}/").content.decode()
     assert incident.code in client.get(f"/hazards/{hazard.pk}/").content.decode()
+
+
+def test_the_incident_pages_speak_english_after_choosing_english(people):
+    incident = record(people, deaths=3)
+    client = client_for(people.inspector)
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/incidents/"}).status_code == 302
+    listing = client.get("/incidents/").content.decode()
+    for text in ("Work-safety incidents", "Record incident", "Late reports", "Larger incident", "</strong> incidents"):
+        assert text in listing, text
+    detail = client.get(f"/incidents/{incident.pk}/").content.decode()
+    for text in ("Casualties and loss", "3 people", "Report up", "Unit concerned → county"):
+        assert text in detail, text
+    figures = client.get("/incidents/figures/").content.decode()
+    assert "Both incidents and deaths down" in figures or "Not both down" in figures
