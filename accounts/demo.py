@@ -37,6 +37,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from hazards import services
+from incidents.demo import seed_incidents
 from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
 from inspections import demo as inspections_demo
@@ -1256,6 +1257,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("inspections", "监督检查", inspections_demo.seed_inspections)
     section("supervision", "统计报告订阅与月报", seed_supervision)
     section("tipoffs", "群众举报", seed_tipoffs, skip_reason="已存在演示举报" if demo_tipoffs_exist() else None)
+    section("incidents", "生产安全事故", seed_incidents)
     return result
 
 

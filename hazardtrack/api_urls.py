@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("hazards.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("incidents.api.urls")),
 ]

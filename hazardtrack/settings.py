@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "notices",
     "supervision",
     "tipoffs",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,10 @@ CELERY_BEAT_SCHEDULE.update({
     "supervision-deliver-reports": {"task": "supervision.deliver_reports", "schedule": 300.0,
                                     "options": {"expires": 290}},
 })
+# --- Incidents (incidents/): their email and group-robot notices, retried every minute ---
+CELERY_BEAT_SCHEDULE["deliver-incident-notices"] = {
+    "task": "incidents.deliver_notices", "schedule": 60.0, "options": {"expires": 55},
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

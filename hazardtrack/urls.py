@@ -19,6 +19,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("supervision/", include("supervision.urls")),
     path("", include("tipoffs.urls")),
+    path("incidents/", include("incidents.urls")),
     path("api/", include("hazardtrack.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -20,7 +20,12 @@ RUN_GRACE = datetime.timedelta(hours=1)
 
 
 def unread_count(*, user: User) -> int:
-    return Delivery.objects.inbox_of(user).unread().count()
+    """The bell: unread hazard notices plus other apps' unread messages (notices.sources), one query."""
+    from .sources import registered
+
+    rows = Delivery.objects.inbox_of(user).unread().order_by().values_list("id")
+    others = [source.unread(user=user).order_by().values_list("id") for source in registered()]
+    return rows.union(*others, all=True).count() if others else rows.count()
 
 
 def inbox(*, user: User, unread_only: bool = False) -> QuerySet[Delivery]:

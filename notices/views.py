@@ -8,14 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, sources
 
 
 @login_required
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     page = Paginator(selectors.inbox(user=request.user, unread_only=unread_only), 20).get_page(request.GET.get("page"))
-    return render(request, "notices/inbox.html", {"page": page, "unread_only": unread_only})
+    return render(request, "notices/inbox.html", {"page": page, "unread_only": unread_only,
+                                                  "inbox_sources": sources.registered()})
 
 
 @login_required
@@ -33,6 +34,8 @@ def read(request, pk: int):
 @require_POST
 def read_all(request):
     services.notices_mark_all_read(user=request.user)
+    for source in sources.registered():
+        source.mark_all_read(user=request.user)
     return redirect("notices:inbox")
 
 

@@ -192,3 +192,30 @@ def open311_client(code: str = "430522", name: str = "测试客户端"):
     from tipoffs.services import open311_client_create
 
     return open311_client_create(name=name, region=region(code))
+# --- incidents ----------------------------------------------------------------------------
+
+def _incident_grade(o) -> str:
+    from incidents.rules import grade_for
+
+    return grade_for(o.deaths, o.serious_injuries, o.direct_loss)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """A bare incident row (no report steps or events): for list, filter and figures tests.
+    Tests of the reporting clock and the lifecycle create incidents through incidents.services."""
+
+    class Meta:
+        model = "incidents.Incident"
+
+    code = factory.Sequence(lambda n: f"SG-TEST-{n:06d}")
+    title = factory.Sequence(lambda n: f"测试事故{n}")
+    occurred_at = factory.LazyFunction(timezone.now)
+    region = factory.LazyFunction(lambda: region("430522100"))
+    sector = factory.LazyFunction(sector)
+    type = "fall"
+    reported_by = factory.LazyFunction(lambda: User.objects.get_or_create(
+        username="incident-recorder", defaults={"role": Role.INSPECTOR, "region": region("430522")})[0])
+    grade = factory.LazyAttribute(lambda o: _incident_grade(o))
+    deaths = 0
+    serious_injuries = 0
+    direct_loss = 0
