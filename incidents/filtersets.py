@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Sector
+from hazards.filtersets import _descending  # the descending labels in the user's language
 
 from . import statistics
 from .choices import IncidentGrade, IncidentStatus, IncidentType, ListingLevel
@@ -46,7 +47,8 @@ class IncidentFilterSet(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         fields=(("occurred_at", "occurred_at"), ("deaths", "deaths"), ("direct_loss", "direct_loss"), ("code", "code")),
         field_labels={"occurred_at": _("发生时间"), "deaths": _("死亡人数"), "direct_loss": _("直接经济损失"),
-                      "code": _("编号")},
+                      "code": _("编号"), "-occurred_at": _descending(_("发生时间")), "-deaths": _descending(_("死亡人数")),
+                      "-direct_loss": _descending(_("直接经济损失")), "-code": _descending(_("编号"))},
         label=_("排序"),
     )
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGION_CODE_LENGTH
@@ -228,8 +229,9 @@ def incident_figures(*, user: User, region_code: str, period: Period) -> Report:
         breakdowns["region"] = rows
     groups = base.values("sector_id", "sector__name", "sector__sort_order").annotate(**aggregates).order_by(
         "sector__sort_order", "sector_id")
-    breakdowns["sector"] = [_row(g["sector_id"], g["sector__name"], g, {**region_cell, "sector": g["sector_id"]},
-                                 period, previous) for g in groups]
+    # The standard sector names are in the catalog (accounts/sectors.py), as in Sector.__str__.
+    breakdowns["sector"] = [_row(g["sector_id"], gettext(g["sector__name"]) if g["sector__name"] else "", g,
+                                 {**region_cell, "sector": g["sector_id"]}, period, previous) for g in groups]
     for name, choices in (("type", IncidentType), ("grade", IncidentGrade)):
         found = {g[name]: g for g in base.values(name).annotate(**aggregates).order_by()}
         breakdowns[name] = [_row(value, str(label), found[value], {**region_cell, name: value}, period, previous)

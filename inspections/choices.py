@@ -1,14 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InspectionType(models.TextChoices):
-    ROUTINE = "routine", _("日常检查")
+    ROUTINE = "routine", pgettext_lazy("inspection type", "日常检查")  # as a hazard source: "Inspection"
     CAMPAIGN = "campaign", _("专项检查")
     SUPERVISORY = "supervisory", _("督导检查")
     UNANNOUNCED = "unannounced", _("四不两直")
     RANDOM = "random", _("双随机抽查")
-    FOLLOW_UP = "follow_up", _("复查")
+    FOLLOW_UP = "follow_up", pgettext_lazy("inspection type", "复查")  # of a hazard: "Verification"
 
 
 # Administrative enforcement inspections: at least two officers on site (行政处罚法 art. 42).

@@ -16,7 +16,7 @@ STAFF_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
 
 
 def _person(obj: User) -> str:
-    return f"{obj.display_name}（{obj.get_role_display()}）"
+    return _("%(name)s（%(role)s）") % {"name": obj.display_name, "role": obj.get_role_display()}
 
 
 class TeamChoiceField(forms.ModelMultipleChoiceField):

@@ -10,9 +10,10 @@ import datetime
 import secrets
 from typing import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -198,7 +199,8 @@ def may_record(inspection: Inspection, user: User) -> bool:
 
 
 def _hazard_title(item: ChecklistItem) -> str:
-    return (_("不符合：%(text)s") % {"text": item.text})[:200]
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: Chinese whatever the UI language
+        return (_("不符合：%(text)s") % {"text": item.text})[:200]
 
 
 def inspection_record_result(
@@ -232,17 +234,20 @@ def inspection_record_result(
         row.result, row.note, row.recorded_by, row.recorded_at = result, note, actor, timezone.now()
         row.rectified_on_spot = False
         if result == ItemResult.FAIL:
+            with translation.override(settings.LANGUAGE_CODE):  # stored text: Chinese whatever the UI language
+                basis_line = f"\n{_('检查依据')}：{item.basis}" if item.basis else ""
+                reference = _("现场检查 #%(id)s") % {"id": inspection.pk}
             row.hazard = hazard_services.hazard_create(
                 actor=actor,
                 data={
                     "title": (title or "").strip()[:200] or _hazard_title(item),
-                    "description": note + (f"\n{_('检查依据')}：{item.basis}" if item.basis else ""),
+                    "description": note + basis_line,
                     "enterprise": inspection.enterprise,
                     "sector": inspection.enterprise.sector,
                     "level": HazardLevel.MAJOR if item.is_major_criterion else HazardLevel.GENERAL,
                     "category": item.category,
                     "source": HazardSource.INSPECTION,
-                    "source_reference": _("现场检查 #%(id)s") % {"id": inspection.pk},
+                    "source_reference": reference,
                     "address": inspection.enterprise.address,
                 },
                 before_photos=photos, rectified_on_spot=rectified_on_spot, after_photos=after_photos,
@@ -288,7 +293,8 @@ def inspection_finish(*, inspection_id: int, actor: User, conclusion: str = "",
             raise DomainError("items_unanswered", _("还有 %(n)d 个检查项未填写结果，请逐项检查后再完成。") % {"n": missing})
         _check_team(type=inspection.type, enterprise=inspection.enterprise, inspectors=list(inspection.inspectors.all()))
         inspection.outcome = _outcome(inspection)
-        inspection.conclusion = (conclusion or "").strip() or str(Outcome(inspection.outcome).label)
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: Chinese whatever the UI language
+            inspection.conclusion = (conclusion or "").strip() or str(Outcome(inspection.outcome).label)
         inspection.status = InspectionStatus.FINISHED
         inspection.finished_at, inspection.finished_by = timezone.now(), actor
         inspection.version += 1
@@ -324,11 +330,12 @@ def document_issue(*, inspection_id: int, actor: User, kind: str, deadline: date
             if deadline <= local_today():
                 raise DomainError("deadline_in_past", _("整改期限必须晚于今天。"), status=400, field="deadline")
         issue_date = issue_date or local_today()
-        issuer = documents.issuer_for(actor, inspection)
-        number = next_document_number(kind=DOCUMENT_SERIES[kind], issuer=issuer.key, year=issue_date.year)
-        doc_no = documents.document_number(issuer, kind=kind, year=issue_date.year, number=number)
-        content = documents.snapshot(kind=kind, inspection=inspection, hazards=hazards, open_hazards=open_hazards,
-                                     issuer=issuer, doc_no=doc_no, issue_date=issue_date, deadline=deadline)
+        with translation.override(settings.LANGUAGE_CODE):  # official documents are Chinese whatever the UI language
+            issuer = documents.issuer_for(actor, inspection)
+            number = next_document_number(kind=DOCUMENT_SERIES[kind], issuer=issuer.key, year=issue_date.year)
+            doc_no = documents.document_number(issuer, kind=kind, year=issue_date.year, number=number)
+            content = documents.snapshot(kind=kind, inspection=inspection, hazards=hazards, open_hazards=open_hazards,
+                                         issuer=issuer, doc_no=doc_no, issue_date=issue_date, deadline=deadline)
         return InspectionDocument.objects.create(
             inspection=inspection, kind=kind, issuer=issuer.key, year=issue_date.year, number=number, doc_no=doc_no,
             content=content, issued_by=actor,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
 from accounts.jurisdiction import get_visible_or_404, region_prefix
@@ -115,7 +116,8 @@ class Dashboard:
         }
 
 
-CHILD_LEVEL_LABELS = {2: "省", 4: "市", 6: "县（区）", 9: "乡镇（街道）", 12: "村（社区）"}
+CHILD_LEVEL_LABELS = {2: gettext_lazy("省"), 4: gettext_lazy("市"), 6: gettext_lazy("县（区）"), 9: gettext_lazy("乡镇（街道）"),
+                      12: gettext_lazy("村（社区）")}
 
 
 def _change(kind: str, current, previous) -> float | None:
@@ -173,7 +175,8 @@ def dashboard(*, user: User, region: Region | None, period: stats.Period, granul
             children.append(Row(key, names.get(key, key), figures, links, url=url, code=key))
     ranking = stats.rank([r for r in children if not r.own_level])
 
-    sector_names = dict(Sector.objects.values_list("code", "name"))
+    # The standard sector names are in the catalog (accounts/sectors.py), as in Sector.__str__.
+    sector_names = {code: _(name) if name else name for code, name in Sector.objects.values_list("code", "name")}
     by_sector = cube.by("sector_id")
     sectors = [Row(key, sector_names.get(key, key), by_sector[key], stats.drill_down_links(base, {"sector": key}))
                for key in sorted(by_sector, key=lambda k: (-by_sector[k].found, k))]

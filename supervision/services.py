@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -257,7 +257,7 @@ def circular_draft(*, actor: User, region_code: str, period_start: datetime.date
     if region is None or not region_in_jurisdiction(actor, region.code):
         raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
     today = today or local_today()
-    with transaction.atomic():
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):  # the circular's text is Chinese
         circular = Circular.objects.create(
             region=region, period_start=period_start, period_end=period_end, year=period_end.year,
             created_by=actor,
@@ -316,8 +316,9 @@ def circular_publish(*, circular_id: int, actor: User, expected_version) -> Circ
         _refuse_if_published(circular)
         _check_version(circular, expected_version)
         circular.number = next_document_number(kind=CIRCULAR_KIND, issuer=circular.region_id, year=circular.year)
-        circular.doc_no = _("%(region)s隐患通报〔%(year)s〕%(n)s号") % {
-            "region": circular.region.name, "year": circular.year, "n": circular.number}
+        with translation.override(settings.LANGUAGE_CODE):  # the document number is Chinese
+            circular.doc_no = _("%(region)s隐患通报〔%(year)s〕%(n)s号") % {
+                "region": circular.region.name, "year": circular.year, "n": circular.number}
         circular.status = CircularStatus.PUBLISHED
         circular.published_by, circular.published_at = actor, timezone.now()
         try:

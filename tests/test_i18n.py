@@ -256,3 +256,105 @@ def test_an_english_browser_still_gets_chinese_until_the_user_chooses_english(cl
     assert "登录" in body
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert "Log in" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+
+# --- the apps merged after the catalog was first written ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_english_nav_names_the_inspection_statistics_tipoff_and_accident_pages(client, county_supervisor):
+    in_english(client)
+    page = client.get("/").content.decode()
+    nav = page[page.index('<nav class="mainnav">'):page.index("</nav>", page.index('<nav class="mainnav">'))]
+    for url, text in ((reverse("inspections:list"), "Inspections"), (reverse("supervision:dashboard"), "Statistics"),
+                      (reverse("tipoffs:queue"), "Tip-offs"), (reverse("incidents:list"), "Accidents")):
+        assert f'<a href="{url}">{text}</a>' in nav, text
+    assert leftover_chinese(nav, []) == []
+
+
+def _app_data() -> list[str]:
+    """Names people typed or seeded (enterprises, checklists, users), as they appear on the pages."""
+    from accounts.models import Enterprise, User
+    from inspections.models import ChecklistTemplate
+
+    return [*_region_names(), *Enterprise.objects.values_list("name", flat=True),
+            *Enterprise.objects.values_list("address", flat=True),
+            *ChecklistTemplate.objects.values_list("name", flat=True),
+            *(user.display_name for user in User.objects.all())]
+
+
+@pytest.mark.django_db
+def test_the_inspection_list_in_english_has_no_chinese_labels_left(client, county_supervisor):
+    from tests.factories import InspectionFactory
+
+    inspection = InspectionFactory(type="unannounced")
+    in_english(client)
+    page = client.get(reverse("inspections:list")).content.decode()
+    for text in ("Inspections", "Unannounced inspection", "In progress", "Inspection type", "Filter"):
+        assert text in page, text
+    assert inspection.enterprise.name in page
+    assert leftover_chinese(page, _app_data()) == []
+
+
+@pytest.mark.django_db
+def test_the_statistics_dashboard_in_english_has_no_chinese_labels_left(client, county_supervisor):
+    HazardFactory(status=HazardStatus.RECTIFYING, original_deadline=days_from_today(-2),
+                  current_deadline=days_from_today(-2))
+    in_english(client)
+    page = client.get(reverse("supervision:dashboard")).content.decode()
+    for text in ("Hazard investigation and rectification statistics", "Found", "Rectification rate",
+                 "Sign-off rate", "Overdue rate", "By township/street", "Export Excel"):
+        assert text in page, text
+    assert leftover_chinese(page, _app_data()) == []
+
+
+@pytest.mark.django_db
+def test_the_tipoff_queue_in_english_has_no_chinese_labels_left(client, county_supervisor):
+    from tests.factories import TipOffFactory
+
+    tipoff = TipOffFactory()
+    in_english(client)
+    page = client.get(reverse("tipoffs:queue")).content.decode()
+    for text in ("Tip-offs", "Received", "Tracking code", "Record hotline tip-off"):
+        assert text in page, text
+    assert leftover_chinese(page, [tipoff.description, tipoff.address, *_app_data()]) == []
+
+
+@pytest.mark.django_db
+def test_the_public_tipoff_form_in_english_has_no_chinese_labels_left(client):
+    region("430522100")
+    in_english(client, next_url=reverse("tipoffs:public-new"))
+    page = client.get(reverse("tipoffs:public-new")).content.decode()
+    for text in ("Work safety hazard tip-off", "What safety hazard did you find?", "Use current location",
+                 "Question: What is", "Submit tip-off"):
+        assert text in page, text
+    assert leftover_chinese(page, _app_data()) == []
+
+
+@pytest.mark.django_db
+def test_the_accident_list_in_english_has_no_chinese_labels_left(client, county_supervisor):
+    from tests.factories import IncidentFactory
+
+    incident = IncidentFactory(deaths=3)
+    in_english(client)
+    page = client.get(reverse("incidents:list")).content.decode()
+    for text in ("Work-safety accidents", "Serious accident", "Fall from height", "Total: ", "Record accident"):
+        assert text in page, text
+    assert leftover_chinese(page, [incident.title, *_app_data()]) == []
+
+
+@pytest.mark.django_db
+def test_a_circular_drafted_in_english_keeps_its_chinese_text():
+    import datetime
+
+    from django.utils import translation
+
+    from supervision import services as supervision_services
+
+    user = supervisor("430522", username="sup", full_name="王督办")
+    with translation.override("en"):
+        circular = supervision_services.circular_draft(
+            actor=user, region_code="430522", period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 3, 31))
+    assert circular.title == "关于2026年01月01日至2026年03月31日隐患排查治理逾期情况的通报"
+    assert leftover_chinese(circular.introduction, []) and "circulated" not in circular.introduction

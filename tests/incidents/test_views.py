@@ -129,10 +129,10 @@ def test_the_incident_pages_speak_english_after_choosing_english(people):
     client = client_for(people.inspector)
     assert client.post("/i18n/setlang/", {"language": "en", "next": "/incidents/"}).status_code == 302
     listing = client.get("/incidents/").content.decode()
-    for text in ("Work-safety incidents", "Record incident", "Late reports", "Larger incident", "</strong> incidents"):
+    for text in ("Work-safety accidents", "Record accident", "Late reports", "Serious accident", "</strong> accidents"):
         assert text in listing, text
     detail = client.get(f"/incidents/{incident.pk}/").content.decode()
     for text in ("Casualties and loss", "3 people", "Report up", "Unit concerned → county"):
         assert text in detail, text
     figures = client.get("/incidents/figures/").content.decode()
-    assert "Both incidents and deaths down" in figures or "Not both down" in figures
+    assert "Both accidents and deaths down" in figures or "Not both down" in figures

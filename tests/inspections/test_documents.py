@@ -135,3 +135,17 @@ def test_document_numbers_do_not_collide_under_concurrency(team):
     numbers = sorted(InspectionDocument.objects.values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
     assert len(set(InspectionDocument.objects.values_list("doc_no", flat=True))) == 6
+
+
+@pytest.mark.django_db
+def test_documents_and_findings_stay_chinese_when_the_inspector_uses_english(team):
+    from django.utils import translation
+
+    with translation.override("en"):
+        inspection, open_hazard, _fixed = finished_with_findings(team)
+        record = services.document_issue(inspection_id=inspection.pk, actor=team.inspector, kind=DocumentKind.RECORD)
+        text = pdf_text(record)
+    assert record.doc_no.startswith("邵新应急检记〔")
+    assert record.content["title"] == "现场检查记录" and record.content["inspection"]["type"] == "日常检查"
+    assert open_hazard.title.startswith("不符合：") and "检查依据：" in open_hazard.description
+    assert "现场检查记录" in text and "On-site inspection record" not in text
