@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import REGION_CODE_LENGTH
@@ -240,12 +241,13 @@ def incident_create(*, actor: User, data: dict, photos=(), unit_reported_at: dat
         event = _record(incident, actor=actor, action=IncidentEventAction.CREATED, from_status="", uploads=uploads,
                         changes={"grade": [None, incident.grade], **{f: [None, _plain(getattr(incident, f))]
                                                                      for f in FIGURE_FIELDS}})
-        _notify(incident, event, level=ReportLevel.COUNTY, actor=actor, message=(
-            _("新事故：%(title)s，%(grade)s（死亡%(d)s人、重伤%(s)s人）。") % {
-                "title": incident.title, "grade": incident.get_grade_display(), "d": incident.deaths,
-                "s": incident.serious_injuries}
-            + _next_due_text(steps[1])
-        ))
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: the office language
+            _notify(incident, event, level=ReportLevel.COUNTY, actor=actor, message=(
+                _("新事故：%(title)s，%(grade)s（死亡%(d)s人、重伤%(s)s人）。") % {
+                    "title": incident.title, "grade": incident.get_grade_display(), "d": incident.deaths,
+                    "s": incident.serious_injuries}
+                + _next_due_text(steps[1])
+            ))
     return incident
 
 
@@ -295,7 +297,8 @@ def incident_update_figures(*, incident_id: int, actor: User, expected_version: 
                 investigation.save(update_fields=["lead_authority"])
         event = _record(incident, actor=actor, action=IncidentEventAction.FIGURES_UPDATED, from_status=incident.status,
                         comment=comment, changes=changes)
-        message = _figures_message(incident, changes) + (_next_due_text(added[0]) if added else "")
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: the office language
+            message = _figures_message(incident, changes) + (_next_due_text(added[0]) if added else "")
         for level in _reached_levels(incident):
             _notify(incident, event, level=level, message=message, actor=actor)
     return incident
@@ -348,12 +351,13 @@ def incident_report_step(*, incident_id: int, actor: User, note: str = "") -> In
                             "step": [step.from_level, step.to_level], "due_at": _plain(step.due_at),
                             "reported_at": _plain(now), "met": step.met,
                         })
-        _notify(incident, event, level=step.to_level, actor=actor, message=(
-            _("%(from)s上报事故：%(title)s，%(grade)s，死亡%(d)s人。") % {
-                "from": step.get_from_level_display(), "title": incident.title,
-                "grade": incident.get_grade_display(), "d": incident.deaths}
-            + _next_due_text(following)
-        ))
+        with translation.override(settings.LANGUAGE_CODE):  # stored text: the office language
+            _notify(incident, event, level=step.to_level, actor=actor, message=(
+                _("%(from)s上报事故：%(title)s，%(grade)s，死亡%(d)s人。") % {
+                    "from": step.get_from_level_display(), "title": incident.title,
+                    "grade": incident.get_grade_display(), "d": incident.deaths}
+                + _next_due_text(following)
+            ))
     return step
 
 
