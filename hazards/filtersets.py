@@ -13,6 +13,7 @@ from accounts.models import Sector
 
 from .choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard, local_today
+from .search import search_hazards
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
 
@@ -48,10 +49,8 @@ class HazardFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(original_code__icontains=value)
-            | Q(title__icontains=value) | Q(description__icontains=value)
-        )
+        # Index-backed on PostgreSQL (bigrams, hazards/search.py); same matches everywhere.
+        return search_hazards(queryset, value)
 
     def filter_region(self, queryset, name, value):
         value = value.strip()

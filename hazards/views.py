@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
 from hazardtrack.errors import DomainError
+from hazardtrack.pagination import BoundedPaginator
 
 from . import selectors, services
 from .forms import TRANSITION_FORMS, HazardEditForm, HazardReportForm
@@ -37,7 +37,7 @@ def form_error_from_domain(form, error: DomainError) -> None:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    paginator = Paginator(rows, _page_size(request))
+    paginator = BoundedPaginator(rows, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
