@@ -196,11 +196,14 @@ class HazardListSerializer(serializers.ModelSerializer):
                 "status": {v: str(label) for v, label in HazardStatus.choices},
                 "source": {v: str(label) for v, label in HazardSource.choices},
                 "category": {v: str(label) for v, label in HazardCategory.choices},
-                "datetime": self.fields["found_at"].to_representation,
+                "datetime": _DATETIME.to_representation,  # not self.fields: that builds every field
                 "today": local_today(),
                 "url": url.replace("%", "%%").replace(str(marker), "%d"),
             }
         return cache
+
+
+_DATETIME = serializers.DateTimeField(read_only=True)
 
 
 def _date(value) -> str | None:

@@ -3,20 +3,16 @@ history a supervisor has thousands of read messages, and the inbox index (recipi
 made that count read every one of them; this partial index holds only the unread ones.
 PostgreSQL only, like 0004 (notices_delivery is the notices app's table; the index is here to
 keep the scale work in one place)."""
+import importlib
+
 from django.db import migrations
+
+# PostgreSQL-only statements, run the way 0004 runs its own.
+_run = importlib.import_module("hazards.migrations.0004_scale_indexes")._run
 
 FORWARD = ["CREATE INDEX IF NOT EXISTS delivery_unread_inbox ON notices_delivery (recipient_id) "
            "WHERE channel = 'inapp' AND read_at IS NULL"]
 BACKWARD = ["DROP INDEX IF EXISTS delivery_unread_inbox"]
-
-
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-    return run
 
 
 class Migration(migrations.Migration):
