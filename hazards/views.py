@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
@@ -18,6 +19,13 @@ from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
 
 PAGE_SIZES = (20, 50, 100)
+# Column names of a ledger row, translated once per page (see _hazard_row.html).
+ROW_LABELS = {
+    "code": gettext_lazy("编号"), "title": gettext_lazy("隐患名称"), "enterprise": gettext_lazy("单位"),
+    "region": gettext_lazy("区划"), "sector": gettext_lazy("行业"), "level": gettext_lazy("等级"),
+    "status": gettext_lazy("状态"), "deadline": gettext_lazy("整改期限"), "on_spot": gettext_lazy("立行立改"),
+    "overdue": gettext_lazy("逾期"),
+}
 
 
 def _page_size(request) -> int:
@@ -43,6 +51,7 @@ def ledger(request):
     query.pop("page", None)
     return render(request, "hazards/ledger.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
+        "row_labels": {key: str(label) for key, label in ROW_LABELS.items()},
     })
 
 

@@ -5,7 +5,8 @@ would be slow. Both the ledger page and the API page through the first MAX_PAGED
 a result only (the total is still counted and shown); beyond that, the user narrows the
 filters or turns the sort around. The deepest page therefore costs the same as page 200 of a
 small county, whatever the size of the ledger. Every paged query also gets the primary key
-as a last sort key, so rows with equal sort values never repeat or vanish between pages.
+as a last sort key, so rows with equal sort values never repeat or vanish between pages, and
+deep pages skip their OFFSET over ids only (see BoundedPaginator.page).
 """
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ class BoundedPaginator(Paginator):
     @property
     def truncated(self) -> bool:
         return self.count > self.max_rows
+
+    def page(self, number):
+        """Past the first page, OFFSET runs over the ids alone (an index-only scan where an index
+        covers the filter and the order) and only the page's rows are then read in full."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom and isinstance(rows, QuerySet):
+            return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
+        return self._get_page(rows[bottom:top], number, self)
 
     @cached_property
     def num_pages(self) -> int:

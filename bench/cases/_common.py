@@ -48,7 +48,11 @@ LEDGER_FROM = """
 def ledger_sql(where: str, order: str, *, limit: int, offset: int = 0) -> tuple[str, str]:
     """(count SQL, page SQL) of a ledger page as one would write them by hand."""
     count = f"SELECT count(*) FROM hazards_hazard h WHERE {where}"
-    page = f"SELECT {LEDGER_COLUMNS} {LEDGER_FROM} WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    if offset:  # skip over the ids only, then read the page's rows
+        ids = f"SELECT h.id FROM hazards_hazard h WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+        page = f"SELECT {LEDGER_COLUMNS} {LEDGER_FROM} WHERE h.id IN ({ids}) ORDER BY {order}"
+    else:
+        page = f"SELECT {LEDGER_COLUMNS} {LEDGER_FROM} WHERE {where} ORDER BY {order} LIMIT {limit}"
     return count, page
 
 
