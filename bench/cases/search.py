@@ -15,8 +15,13 @@ WHERE = """
 """
 
 
+# A two-character term is one bigram: the index answer is exact (hazards/search.py).
+WHERE_BIGRAM = "ht_hazard_bigrams(h.code, h.original_code, h.title, h.description) @> ht_bigrams(upper(%(q)s))"
+
+
 class LedgerSearch(Case):
     target_ms, target_ratio = 300, 2
+    iterations = 20
 
     def __init__(self, name: str, term: str, what: str):
         self.name, self.term = name, term
@@ -24,7 +29,8 @@ class LedgerSearch(Case):
 
     def setup(self):
         self.client = client_for(PROVINCE_USER)
-        self.count_sql, self.page_sql = ledger_sql(WHERE, "h.found_at DESC, h.id DESC", limit=50)
+        where = WHERE_BIGRAM if len(self.term) == 2 else WHERE
+        self.count_sql, self.page_sql = ledger_sql(where, "h.found_at DESC, h.id DESC", limit=50)
         self.params = {"q": self.term, "like": f"%{self.term}%"}
 
     def code(self):
