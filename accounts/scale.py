@@ -137,7 +137,9 @@ def seed_scale(cfg: Config, log: Log = print) -> dict:
         t = step(f"extension requests ({len(out.extensions)})", t)
         params = {"as_of": cfg.as_of, "first": first_hazard, "k": cfg.newly_overdue, "seed": str(cfg.seed)}
         cursor.execute(_COHORT_SQL, params)
-        cohort = cursor.rowcount
+        cursor.execute("SELECT count(*) FROM hazards_hazard WHERE id >= %(first)s AND status IN " + _RUNNING
+                       + " AND current_deadline = %(as_of)s::date - 1", params)
+        cohort = cursor.fetchone()[0]
         cursor.execute(_FLAG_SQL, params)
         t = step(f"newly overdue tomorrow ({cohort}), overdue flags", t)
         cursor.execute(_EVENTS_SQL, params)
@@ -298,16 +300,18 @@ _L2 = "(CASE WHEN h.level = 'major' THEN 3 ELSE 7 END)"
 _L3 = "(CASE WHEN h.level = 'major' THEN 7 ELSE 15 END)"
 _REMIND = "(CASE WHEN h.level = 'major' THEN 7 ELSE 3 END)"
 
-# Exactly k running hazards, assigned at least two days before, without an extension request,
-# get yesterday as their deadline: tonight's run finds them newly overdue.
+# Running hazards, assigned at least two days before, without an extension request, get
+# yesterday as their deadline until exactly k (those already due yesterday included) are:
+# tonight's run finds them newly overdue.
 _COHORT_SQL = f"""
 WITH pick AS (
     SELECT h.id FROM hazards_hazard h
-    WHERE h.id >= %(first)s AND h.status IN {_RUNNING}
+    WHERE h.id >= %(first)s AND h.status IN {_RUNNING} AND h.current_deadline <> %(as_of)s::date - 1
       AND h.assigned_at < (%(as_of)s::date - 2)::timestamp AT TIME ZONE 'Asia/Shanghai'
       AND NOT EXISTS (SELECT 1 FROM hazards_extensionrequest e WHERE e.hazard_id = h.id)
     ORDER BY md5(h.id::text || %(seed)s)
-    LIMIT %(k)s
+    LIMIT GREATEST(0, %(k)s - (SELECT count(*) FROM hazards_hazard d WHERE d.id >= %(first)s
+                                AND d.status IN {_RUNNING} AND d.current_deadline = %(as_of)s::date - 1))
 )
 UPDATE hazards_hazard h SET original_deadline = %(as_of)s::date - 1, current_deadline = %(as_of)s::date - 1
 FROM pick WHERE h.id = pick.id
