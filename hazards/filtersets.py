@@ -14,6 +14,7 @@ from accounts.models import Sector
 
 from .choices import RECTIFIED_STATUSES, HazardCategory, HazardLevel, HazardSource, HazardStatus
 from .models import Hazard, local_today
+from .search import search_hazards
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
 
@@ -27,9 +28,10 @@ def _descending(label):
 class HazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
-    sector = django_filters.ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业领域"))
+    # distinct=False: plain columns, no join that could repeat a row (DISTINCT would sort every match).
+    sector = django_filters.ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业领域"), distinct=False)
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("隐患等级"))
-    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("状态"))
+    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("状态"), distinct=False)
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("隐患来源"))
     category = django_filters.ChoiceFilter(choices=HazardCategory.choices, label=_("隐患类别"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("单位ID"))
@@ -73,10 +75,8 @@ class HazardFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(original_code__icontains=value)
-            | Q(title__icontains=value) | Q(description__icontains=value)
-        )
+        # Index-backed on PostgreSQL (bigrams, hazards/search.py); same matches everywhere.
+        return search_hazards(queryset, value)
 
     def filter_region(self, queryset, name, value):
         value = value.strip()

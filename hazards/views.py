@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
 from hazardtrack.errors import DomainError
+from hazardtrack.pagination import BoundedPaginator
 
 from . import selectors, services
 from .forms import TRANSITION_FORMS, HazardEditForm, HazardReportForm
@@ -18,6 +19,13 @@ from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
 
 PAGE_SIZES = (20, 50, 100)
+# Column names of a ledger row, translated once per page (see _hazard_row.html).
+ROW_LABELS = {
+    "code": gettext_lazy("编号"), "title": gettext_lazy("隐患名称"), "enterprise": gettext_lazy("单位"),
+    "region": gettext_lazy("区划"), "sector": gettext_lazy("行业"), "level": gettext_lazy("等级"),
+    "status": gettext_lazy("状态"), "deadline": gettext_lazy("整改期限"), "on_spot": gettext_lazy("立行立改"),
+    "overdue": gettext_lazy("逾期"),
+}
 
 
 def _page_size(request) -> int:
@@ -37,12 +45,13 @@ def form_error_from_domain(form, error: DomainError) -> None:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    paginator = Paginator(rows, _page_size(request))
+    paginator = BoundedPaginator(rows, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "hazards/ledger.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
+        "row_labels": {key: str(label) for key, label in ROW_LABELS.items()},
     })
 
 

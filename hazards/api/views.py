@@ -17,7 +17,7 @@ from rest_framework.reverse import reverse
 
 from hazards import services
 from hazards.filtersets import HazardFilterSet
-from hazards.selectors import LEDGER_RELATED, hazard_detail, hazard_detail_minimal, hazard_events, hazard_queryset
+from hazards.selectors import hazard_detail, hazard_detail_minimal, hazard_events, ledger_queryset
 
 from . import inputs
 from .preconditions import ETAG, IF_MATCH, client_version, etag
@@ -85,7 +85,7 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         # The ledger rows (selectors.hazard_list does the same; the filter backend applies
         # HazardFilterSet so that the OpenAPI parameters come from it too).
-        return hazard_queryset(user=self.request.user).select_related(*LEDGER_RELATED)
+        return ledger_queryset(user=self.request.user)
 
     def get_serializer_class(self):
         if self.action == "list":
