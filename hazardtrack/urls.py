@@ -20,5 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "hazardtrack.views.not_found"
+
 admin.site.site_header = "hazardtrack 隐患排查治理系统"
 admin.site.site_title = "hazardtrack"
