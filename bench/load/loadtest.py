@@ -67,6 +67,9 @@ def start_gunicorn(database_url: str, workers: int, threads: int) -> tuple[subpr
     port = free_port()
     gunicorn = [python, "-m", "gunicorn", "hazardtrack.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
                 "--threads", str(threads), "--timeout", "60", "--access-logfile", "-",
+                # Longer than any think time: an idle kept-alive connection closed by the server
+                # just as the client reuses it would count as an error that no user would see.
+                "--keep-alive", "30",
                 "--access-logformat", '%(m)s %(U)s %(s)s %(M)s']
     log = open(var / "gunicorn.log", "w")
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -106,6 +109,9 @@ def percentile(values: list[float], p: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+LOGIN_KINDS = {"login", "login page"}
 
 
 # --- a virtual user -------------------------------------------------------------------------------
@@ -207,7 +213,7 @@ class VirtualUser:
         elif roll < 0.85:
             self.call("inbox", "GET", "/notices/")
         else:
-            self.call("api ledger filtered", "GET", "/api/hazards/?overdue=true&page_size=20")
+            self.call("api ledger filtered", "GET", "/api/hazards/?overdue=1&page_size=20")
 
 
 def run_user(user: VirtualUser, role: str, until: float, think: float):
@@ -235,6 +241,7 @@ def main() -> int:
     parser.add_argument("--password", default="demo12345")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
+    parser.add_argument("--ramp-up", type=float, default=30, help="seconds over which the users log in")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--p95-budget-ms", type=float, default=0, help="also fail when the overall p95 exceeds this")
     args = parser.parse_args()
@@ -260,7 +267,7 @@ def main() -> int:
             thread = threading.Thread(target=run_user, args=(user, role, until, args.think), daemon=True)
             thread.start()
             threads.append(thread)
-            time.sleep(min(0.1, args.duration / max(args.users, 1) / 10))  # ramp up over a few seconds
+            time.sleep(args.ramp_up / max(args.users, 1))  # people arrive over the ramp-up, not all at once
         for thread in threads:
             thread.join(timeout=args.duration + 120)
     finally:
@@ -275,12 +282,13 @@ def report(stats: Stats, args, elapsed: float, base: str, var: Path | None) -> i
     rows, all_ms = [], []
     for kind in sorted(stats.timings):
         ms = stats.timings[kind]
-        all_ms += ms
+        if kind not in LOGIN_KINDS:
+            all_ms += ms  # logins are PBKDF2-bound on purpose: reported on their own rows
         rows.append({"kind": kind, "count": len(ms), "errors": len(stats.errors[kind]),
                      "conflicts": stats.conflicts[kind], "p50_ms": round(percentile(ms, 50), 1),
                      "p95_ms": round(percentile(ms, 95), 1), "p99_ms": round(percentile(ms, 99), 1),
                      "max_ms": round(max(ms), 1)})
-    errors = sum(len(e) for e in stats.errors.values())
+    errors = sum(len(e) for e in stats.errors.values())  # logins included
     total = {"requests": len(all_ms), "errors": errors, "conflicts": sum(stats.conflicts.values()),
              "rps": round(len(all_ms) / elapsed, 1), "p50_ms": round(percentile(all_ms, 50), 1),
              "p95_ms": round(percentile(all_ms, 95), 1), "p99_ms": round(percentile(all_ms, 99), 1),
@@ -290,7 +298,7 @@ def report(stats: Stats, args, elapsed: float, base: str, var: Path | None) -> i
     for r in rows:
         print(f"{r['kind']:<24}{r['count']:>7}{r['errors']:>8}{r['conflicts']:>6}{r['p50_ms']:>9}{r['p95_ms']:>9}"
               f"{r['p99_ms']:>9}{r['max_ms']:>9}")
-    print(f"{'ALL':<24}{total['requests']:>7}{total['errors']:>8}{total['conflicts']:>6}{total['p50_ms']:>9}"
+    print(f"{'ALL but login':<24}{total['requests']:>7}{total['errors']:>8}{total['conflicts']:>6}{total['p50_ms']:>9}"
           f"{total['p95_ms']:>9}{total['p99_ms']:>9}   {total['rps']} req/s")
     for kind, errs in stats.errors.items():
         for e in errs[:5]:
