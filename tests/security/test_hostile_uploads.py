@@ -12,29 +12,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from hazards import services
 from hazards.models import Attachment
 from tests import factories
 from tests.factories import EnterpriseFactory, jpeg_bytes
-from tests.hazards.test_attachments import MINIMAL_PDF, png_claiming
+# The photo tests' fixtures: a county inspector and a hazard of theirs (and fast password hashing).
+from tests.hazards.test_attachments import (  # noqa: F401 - fixtures
+    MINIMAL_PDF,
+    _fast_password_hashing,
+    hazard,
+    inspector,
+    png_claiming,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def inspector():
-    return factories.inspector("430522")
-
-
-@pytest.fixture
-def hazard(inspector):
-    enterprise = EnterpriseFactory(region=factories.region("430522100"))
-    return services.hazard_create(actor=inspector, data={"title": "配电箱门缺失", "enterprise": enterprise})
 
 
 @pytest.fixture
