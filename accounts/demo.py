@@ -1176,9 +1176,10 @@ class _Backdating:
         connection = connections[HazardEvent.objects.db]
         at_field, changes_field = HazardEvent._meta.get_field("at"), HazardEvent._meta.get_field("changes")
         uploaded_field = Attachment._meta.get_field("uploaded_at")
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # Events are append-only (hazards/migrations/0002): the seed may backdate its own.
+                # The events table is append-only (hazards migration 0002); seed data alone may
+                # backdate, for this transaction only.
                 cursor.execute("SET LOCAL hazardtrack.allow_event_rewrite = 'on'")
             cursor.executemany(
                 f"UPDATE {HazardEvent._meta.db_table} SET at = %s, changes = %s WHERE id = %s",

@@ -68,13 +68,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # login lockout (before audit: see audit/lockout.py)
+    "csp",
+    "audit",
     "accounts",
     "hazards",
     "inspections",
     "notices",
-    "axes",
-    "csp",
-    "audit",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.middleware.AuditContextMiddleware",
-    "hazardtrack.middleware.DatabaseUnavailableMiddleware",
+    "hazardtrack.outage.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -20,7 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler404 = "hazardtrack.views.not_found"
-
 admin.site.site_header = "hazardtrack 隐患排查治理系统"
 admin.site.site_title = "hazardtrack"
+
+handler404 = "hazardtrack.views.not_found"  # JSON under /api/
