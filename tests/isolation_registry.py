@@ -20,14 +20,19 @@ to ROUTES (routes without a name are keyed `"<namespace>:<route pattern>"`):
     ListOf(build)          a list, search, export or statistic: a 200 for everyone logged in, the
                            own object's marker IS in it (the page really lists), the other places'
                            markers are NOT. Exports are decoded (xlsx, pdf, csv) before searching.
-                           `query`: query string to add (e.g. {"format": "xlsx"}).
+                           `query`: query string to add (e.g. {"format": "xlsx"}); `kwargs`: URL
+                           kwargs; `refused_for`: roles the page is not for (403/404, no data).
     LoginOnly()            a page of the user's own things with no object in the URL (home,
-                           inbox, password change): anonymous visitors are sent to log in; no
-                           other place's marker appears for any role.
+                           inbox, password change, a form): anonymous visitors are sent to log in;
+                           no other place's marker appears for any role (`build`: what to make
+                           elsewhere first, e.g. the app's objects for a figures page).
     AdminOnly()            a page for administrators (role admin / superuser): 403 for the roles.
     StaffOnly()            the Django admin (is_staff only): every role is sent to its login.
-    Reference()            the same reference data for every logged-in user (sectors).
-    Public()               no login and no jurisdiction's data (health, login, schema).
+    Reference()            the same reference data for every logged-in user (sectors, checklists);
+                           `kwargs` may be a callable(world).
+    Public()               no login and no jurisdiction's data (health, login, schema); `kwargs`
+                           may be a callable(world); `published=True` for pages the law makes
+                           public (then the other places' names may appear).
 
 Builders for new apps go at the end of this file: make the object with the app's factories or
 services in `place.region` / `place.enterprise` and return its markers (code, title, name …).
@@ -130,19 +135,26 @@ class Scoped:
 class ListOf:
     build: Callable[[World, Place, Any], Target]
     query: dict = field(default_factory=dict)
-    roles: tuple[str, ...] = ROLES
+    kwargs: dict = field(default_factory=dict)  # URL kwargs of a list that has some (e.g. a format)
+    refused_for: tuple[str, ...] = ()  # roles the page is not for: 403/404 and nothing shown
     own_hidden_for: tuple[str, ...] = ()
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(r for r in ROLES if r not in self.refused_for)
 
 
 @dataclass
 class LoginOnly:
     methods: tuple[str, ...] = ("GET",)
     body: dict[str, Body] = field(default_factory=dict)
+    build: Callable[[World, Place, Any], Target] | None = None  # objects elsewhere that must not show
 
 
 @dataclass
 class AdminOnly:
     methods: tuple[str, ...] = ("GET",)
+    kwargs: dict | Callable[[World], dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,12 +165,14 @@ class StaffOnly:
 @dataclass
 class Reference:
     methods: tuple[str, ...] = ("GET",)
-    kwargs: dict = field(default_factory=dict)
+    kwargs: dict | Callable[[World], dict] = field(default_factory=dict)
 
 
 @dataclass
 class Public:
     methods: tuple[str, ...] = ("GET",)
+    kwargs: dict | Callable[[World], dict] = field(default_factory=dict)
+    published: bool = False  # shows what the law makes public (e.g. 双随机一公开 results): no marker check
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -289,3 +303,274 @@ def rule_for(key: str):
         return ROUTES[key]
     namespace = key.split(":", 1)[0] if ":" in key else None
     return ROUTES.get(f"{namespace}:*") if namespace else None
+
+
+# =================================================================================================
+# Apps classified ahead of their merge: each block is active only when its app is installed, so
+# the registry names no route that does not exist in this build (the stale-entry test stays strict).
+# =================================================================================================
+from django.apps import apps as _apps  # noqa: E402
+
+NOT_REGULATORS = ("enterprise", "grid")  # roles with no business on the regulators' own pages
+
+
+def _stored_photo(model, place: Place, **fields):
+    """A row of a photo model (file + thumbnail under random names), made like the upload services do."""
+    from django.core.files.base import ContentFile
+
+    from hazards.attachments import check_upload
+
+    checked = check_upload(factories.photo(f"{place.token()}.jpg"))
+    item = model(original_name=checked.original_name, content_type=checked.content_type, size=len(checked.content),
+                 **fields)
+    item.storage_name = f"isolation/{place.token()}.jpg"
+    item.file.save(item.storage_name, ContentFile(checked.content), save=False)
+    item.storage_name = f"isolation/{place.token()}.thumb.jpg"
+    item.thumbnail.save(item.storage_name, ContentFile(checked.thumbnail), save=False)
+    item.save()
+    return item
+
+
+def region_figures(w: World, place: Place, user) -> Target:
+    """Something counted in `place` (a hazard), recognised on a statistics page by the names of
+    its township and county."""
+    hazard(w, place, user)
+    county = place.region.parent
+    return Target(markers=[place.region.name, county.name if county else ""])
+
+
+if _apps.is_installed("tipoffs"):
+    def tipoff(w: World, place: Place, user) -> Target:
+        from tests.factories import TipOffFactory
+
+        t = TipOffFactory(region=place.region, description=f"举报{place.token()}：安全出口被锁")
+        return Target(kwargs={"pk": t.pk}, markers=[t.tracking_code, t.description], obj=t)
+
+    def tipoff_photo(w: World, place: Place, user) -> Target:
+        from tipoffs.models import TipOffPhoto
+
+        target = tipoff(w, place, user)
+        item = _stored_photo(TipOffPhoto, place, tipoff=target.obj)
+        return Target(kwargs={"pk": item.pk}, markers=[*target.markers, item.original_name], obj=item)
+
+    def _tipoff_actions() -> list[dict]:
+        from tipoffs.forms import TIPOFF_ACTION_FORMS
+
+        return [{"name": name} for name in TIPOFF_ACTION_FORMS]
+
+    def _reward_actions() -> list[dict]:
+        from tipoffs.forms import REWARD_FORMS
+
+        return [{"name": name} for name in REWARD_FORMS]
+
+    ROUTES.update({
+        "tipoffs:public-new": Public(),
+        "tipoffs:public-submitted": Public(),
+        "tipoffs:public-track": Public(),
+        "tipoffs:open311-discovery": Public(kwargs={"fmt": "json"}),
+        "tipoffs:open311-services": Public(kwargs={"fmt": "json"}),
+        "tipoffs:open311-requests": Public(kwargs={"fmt": "json"}),
+        "tipoffs:open311-request": Public(kwargs={"fmt": "json", "service_request_id": "NOPE-0000"}),
+        "tipoffs:queue": ListOf(tipoff, refused_for=NOT_REGULATORS),
+        "tipoffs:figures": ListOf(region_figures, refused_for=NOT_REGULATORS),
+        "tipoffs:hotline": LoginOnly(),
+        "tipoffs:detail": Scoped(tipoff, own_hidden_for=NOT_REGULATORS),
+        "tipoffs:action": Scoped(tipoff, methods=("POST",), variants=_tipoff_actions(), own_hidden_for=NOT_REGULATORS),
+        "tipoffs:reward": Scoped(tipoff, methods=("POST",), variants=_reward_actions(), own_hidden_for=NOT_REGULATORS),
+        "tipoffs:photo": Scoped(tipoff_photo, own_hidden_for=NOT_REGULATORS),
+        "tipoffs:photo-thumb": Scoped(tipoff_photo, own_hidden_for=NOT_REGULATORS),
+    })
+
+
+if _apps.is_installed("incidents"):
+    def incident(w: World, place: Place, user) -> Target:
+        from tests.factories import IncidentFactory
+
+        i = IncidentFactory(region=place.region, title=f"事故{place.token()}")
+        return Target(kwargs={"pk": i.pk}, markers=[i.code, i.title], obj=i)
+
+    def incident_attachment(w: World, place: Place, user) -> Target:
+        from incidents.models import IncidentAttachment
+
+        target = incident(w, place, user)
+        item = _stored_photo(IncidentAttachment, place, incident=target.obj, kind="photo",
+                             uploaded_by=place.other_user)
+        return Target(kwargs={"pk": item.pk}, markers=[*target.markers, item.original_name], obj=item)
+
+    def incident_notice(w: World, place: Place, user) -> Target:
+        from incidents.models import IncidentEvent, IncidentNotice
+
+        target = incident(w, place, user)
+        event = IncidentEvent.objects.create(incident=target.obj, action="created", comment="")
+        notice = IncidentNotice.objects.create(incident=target.obj, event=event, level="county",
+                                               message=f"事故通知{target.obj.title}",
+                                               recipient=user if place is w.own else place.other_user)
+        return Target(kwargs={"pk": notice.pk}, markers=target.markers, obj=notice)
+
+    def _incident_actions() -> list[dict]:
+        from incidents.forms import ACTION_FORMS
+
+        return [{"name": name} for name in ACTION_FORMS]
+
+    # The API validates a body before it looks the incident up: a 400 for a missing field says
+    # nothing about the incident (an unknown id gets the same), so it is accepted beside 404.
+    INPUT_FIRST = frozenset({400, 404})
+
+    ROUTES.update({
+        "incidents:list": ListOf(incident, refused_for=NOT_REGULATORS),
+        "incidents:new": LoginOnly(),
+        "incidents:late": LoginOnly(build=incident),
+        "incidents:figures": LoginOnly(build=incident),
+        "incidents:detail": Scoped(incident, own_hidden_for=NOT_REGULATORS),
+        "incidents:action": Scoped(incident, methods=("POST",), variants=_incident_actions(),
+                                   own_hidden_for=NOT_REGULATORS),
+        "incidents:notice-read": Scoped(incident_notice, methods=("POST",), own_hidden_for=NOT_REGULATORS),
+        "incidents:attachment": Scoped(incident_attachment, own_hidden_for=NOT_REGULATORS),
+        "incidents:attachment-thumb": Scoped(incident_attachment, own_hidden_for=NOT_REGULATORS),
+        "api:incident-list": ListOf(incident, refused_for=NOT_REGULATORS),
+        "api:incident-figures": LoginOnly(build=incident),
+        "api:incident-late-reports": LoginOnly(build=incident),
+        "api:incident-detail": Scoped(incident, own_hidden_for=NOT_REGULATORS),
+        "api:incident-events": Scoped(incident, own_hidden_for=NOT_REGULATORS),
+        **{f"api:incident-{name}": Scoped(incident, expect=INPUT_FIRST, own_hidden_for=NOT_REGULATORS)
+           for name in ("add-attachments", "close", "extend-investigation", "findings", "followup-hazard",
+                        "link-hazard", "list-supervision", "report-step", "start-investigation", "update-figures")},
+    })
+
+
+if _apps.is_installed("supervision"):
+    def report(w: World, place: Place, user) -> Target:
+        import openpyxl
+        from django.core.files.base import ContentFile
+
+        from supervision.models import Report
+
+        title = f"统计报告{place.token()}"
+        book, buf = openpyxl.Workbook(), __import__("io").BytesIO()
+        book.active["A1"] = title
+        book.save(buf)
+        item = Report(kind="day", region=place.region, period_start=_days(-1), period_end=_days(-1), title=title)
+        item.xlsx.save(f"{place.token()}.xlsx", ContentFile(buf.getvalue()), save=False)
+        item.save()
+        return Target(kwargs={"pk": item.pk, "fmt": "xlsx"}, markers=[title], obj=item)
+
+    def subscription(w: World, place: Place, user) -> Target:
+        from tests.factories import SubscriptionFactory
+
+        owner = user if place is w.own else place.other_user
+        item = SubscriptionFactory(user=owner, region=owner.region or place.region)
+        return Target(kwargs={"pk": item.pk}, markers=[], obj=item)
+
+    def circular(w: World, place: Place, user) -> Target:
+        from supervision.models import Circular
+
+        title = f"逾期通报{place.token()}"
+        item = Circular.objects.create(region=place.region.parent or place.region, period_start=_days(-60),
+                                       period_end=_days(-1), title=title, year=_days(0).year,
+                                       created_by=place.other_user)
+        return Target(kwargs={"pk": item.pk}, markers=[title], obj=item)
+
+    STATISTICS_OF = NOT_REGULATORS
+    ROUTES.update({
+        "supervision:dashboard": ListOf(region_figures, refused_for=STATISTICS_OF),
+        "supervision:export": ListOf(region_figures, kwargs={"fmt": "xlsx"}, refused_for=STATISTICS_OF),
+        "supervision:reports": ListOf(report, refused_for=STATISTICS_OF),
+        "supervision:report-download": Scoped(report, own_hidden_for=STATISTICS_OF),
+        "supervision:unsubscribe": Scoped(subscription, methods=("POST",), own_hidden_for=STATISTICS_OF),
+        "supervision:circulars": ListOf(circular, refused_for=STATISTICS_OF),
+        "supervision:circular": Scoped(circular, own_hidden_for=STATISTICS_OF),
+        "supervision:circular-pdf": Scoped(circular, own_hidden_for=STATISTICS_OF),
+        "supervision:circular-action": Scoped(circular, methods=("POST",), own_hidden_for=STATISTICS_OF,
+                                              variants=[{"action": a} for a in ("publish", "refresh", "delete")],
+                                              body={"POST": {"version": 1}}),
+        "api:statistics": LoginOnly(build=region_figures),
+    })
+
+
+if _apps.is_installed("inspections"):
+    def inspection(w: World, place: Place, user) -> Target:
+        from tests.factories import InspectionFactory
+
+        item = InspectionFactory(enterprise=place.enterprise, created_by=place.other_user
+                                 if place.other_user.role != "enterprise" else w.far.other_user)
+        version = item.template_version
+        first_item = version.items.order_by("position").first() if version else None
+        return Target(kwargs={"pk": item.pk, "item_id": first_item.pk if first_item else 0},
+                      markers=[place.enterprise.name], obj=item)
+
+    def plan(w: World, place: Place, user) -> Target:
+        from inspections.models import InspectionPlan
+
+        item = InspectionPlan.objects.create(name=f"双随机计划{place.token()}", region=place.region.parent,
+                                             size=1, start_date=_days(1), end_date=_days(30),
+                                             created_by=w.far.other_user if place is w.far else w.users["supervisor"])
+        return Target(kwargs={"pk": item.pk}, markers=[item.name], obj=item)
+
+    def published_plan_kwargs(w: World) -> dict:
+        return {"pk": plan(w, w.far, None).obj.pk}
+
+    def checklist_kwargs(w: World) -> dict:
+        from inspections.models import ChecklistTemplate
+
+        template = ChecklistTemplate.objects.order_by("pk").first() or factories.checklist()
+        return {"pk": template.pk}
+
+    def checklist_version_kwargs(w: World) -> dict:
+        from inspections.models import ChecklistTemplateVersion
+
+        return {"pk": ChecklistTemplateVersion.objects.get(template_id=checklist_kwargs(w)["pk"], number=1).pk}
+
+    def _document_kinds() -> list[dict]:
+        from inspections.choices import DocumentKind
+
+        return [{"kind": kind} for kind in DocumentKind.values]
+
+    ROUTES.update({
+        "inspections:list": ListOf(inspection),
+        "inspections:new": LoginOnly(),
+        "inspections:detail": Scoped(inspection),
+        "inspections:record": Scoped(inspection, methods=("POST",)),
+        "inspections:finish": Scoped(inspection, methods=("POST",)),
+        "inspections:document-issue": Scoped(inspection, methods=("POST",), variants=_document_kinds()),
+        "inspections:document-pdf": Scoped(inspection, variants=_document_kinds()),
+        "inspections:enterprise": Scoped(enterprise),
+        "inspections:templates": Reference(),
+        "inspections:template": Reference(kwargs=checklist_kwargs),
+        "inspections:plans": ListOf(plan, refused_for=NOT_REGULATORS),
+        "inspections:plan-new": LoginOnly(),
+        "inspections:plan": Scoped(plan, own_hidden_for=NOT_REGULATORS),
+        "inspections:plan-draw": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS),
+        "inspections:plan-publish": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS),
+        "inspections:conflicts": LoginOnly(),
+        "inspections:public": Public(published=True),
+        "inspections:public-plan": Public(kwargs=published_plan_kwargs, published=True),
+        "api:inspection-list": ListOf(inspection),
+        "api:inspection-detail": Scoped(inspection),
+        "api:inspection-documents": Scoped(inspection, expect=frozenset({400, 404})),
+        "api:inspection-finish": Scoped(inspection, expect=frozenset({400, 404})),
+        "api:inspection-record-result": Scoped(inspection, expect=frozenset({400, 404})),
+        "api:checklist-template-list": Reference(),
+        "api:checklist-template-detail": Reference(kwargs=checklist_kwargs),
+        "api:checklist-template-publish-version": AdminOnly(methods=("POST",), kwargs=checklist_kwargs),
+        "api:checklist-version-detail": Reference(kwargs=checklist_version_kwargs),
+        "api:inspection-plan-list": ListOf(plan, refused_for=NOT_REGULATORS),
+        "api:inspection-plan-detail": Scoped(plan, own_hidden_for=NOT_REGULATORS),
+        "api:inspection-plan-draw": Scoped(plan, expect=frozenset({400, 404}), own_hidden_for=NOT_REGULATORS),
+        "api:inspection-plan-publish": Scoped(plan, expect=frozenset({400, 404}), own_hidden_for=NOT_REGULATORS),
+        "api:inspection-plan-verify": Scoped(plan, own_hidden_for=NOT_REGULATORS),
+    })
+
+
+
+def _route_exists(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+if _route_exists("javascript-catalog"):
+    ROUTES["javascript-catalog"] = Public()  # the JS message catalog

@@ -102,7 +102,11 @@ def url_of(route: Route, kwargs: dict) -> str:
             raise KeyError(f"route {route.key} needs URL kwarg {name!r}")
         return str(kwargs[name])
 
-    path = re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", fill, route.pattern)
+    if route.pattern.startswith("^") or "(?P<" in route.pattern:  # a re_path
+        path = re.sub(r"\(\?P<(?P<name>\w+)>[^()]*(?:\([^()]*\)[^()]*)*\)", fill, route.pattern)
+        path = path.replace("^", "").replace("$", "").replace("\\", "")
+    else:
+        path = re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", fill, route.pattern)
     return "/" + path
 
 
@@ -238,7 +242,13 @@ def _check_scoped(route: Route, rule: Scoped, world):
 
 
 def _check_list(route: Route, rule: ListOf, world):
-    url = url_of(route, {})
+    url = url_of(route, rule.kwargs)
+    for role in rule.refused_for:  # roles this page is not for: refused, and shown nothing
+        user = world.users[role]
+        foreign = [rule.build(world, place, user) for place in (world.own, *world.foreign_places(role))]
+        response = client_for(user).get(url, rule.query)
+        assert response.status_code in (403, 404), f"{role} GET {route.key}: {response.status_code}"
+        assert_no_markers(response, [m for t in foreign for m in t.markers], f"{role} GET {route.key}")
     for role in rule.roles:
         user = world.users[role]
         own = rule.build(world, world.own, user)
@@ -264,16 +274,19 @@ def _check_login_only(route: Route, rule: LoginOnly, world):
         assert asks_to_log_in(anonymous), f"anonymous {method} {route.key}: {anonymous.status_code}"
     for role in ROLES:
         user = world.users[role]
+        markers = list(_foreign_markers(world, role))
         for place in world.foreign_places(role):
-            registry.hazard(world, place, user)  # something there that could leak
+            markers += registry.hazard(world, place, user).markers  # something there that could leak
+            if rule.build:
+                markers += rule.build(world, place, user).markers
         for method in rule.methods:
             response = send(client_for(user), method, url, body_for(rule, method, None))
             assert_not_5xx(response, f"{role} {method} {route.key}")
-            assert_no_markers(response, _foreign_markers(world, role), f"{role} {method} {route.key}")
+            assert_no_markers(response, markers, f"{role} {method} {route.key}")
 
 
 def _check_admin_only(route: Route, rule: AdminOnly, world):
-    url = url_of(route, {})
+    url = url_of(route, _kwargs(rule, world))
     for role in ROLES:
         for method in rule.methods:
             response = send(client_for(world.users[role]), method, url, {})
@@ -282,8 +295,12 @@ def _check_admin_only(route: Route, rule: AdminOnly, world):
         assert asks_to_log_in(send(Client(), method, url, {})), f"anonymous {method} {route.key}"
 
 
+def _kwargs(rule, world) -> dict:
+    return rule.kwargs(world) if callable(rule.kwargs) else rule.kwargs
+
+
 def _check_reference(route: Route, rule: Reference, world):
-    url = url_of(route, rule.kwargs)
+    url = url_of(route, _kwargs(rule, world))
     for role in ROLES:
         response = client_for(world.users[role]).get(url)
         assert response.status_code == 200, f"{role} GET {route.key}: {response.status_code}"
@@ -292,12 +309,14 @@ def _check_reference(route: Route, rule: Reference, world):
 
 
 def _check_public(route: Route, rule: Public, world):
-    registry.hazard(world, world.far, None)
-    url = url_of(route, {})
+    far = registry.hazard(world, world.far, None)
+    url = url_of(route, _kwargs(rule, world))
     for method in rule.methods:
         response = send(Client(), method, url, {})
         assert_not_5xx(response, f"anonymous {method} {route.key}")
-        assert_no_markers(response, _foreign_markers(world, "inspector"), f"anonymous {method} {route.key}")
+        if not rule.published:
+            assert_no_markers(response, far.markers + _foreign_markers(world, "inspector"),
+                              f"anonymous {method} {route.key}")
 
 
 # --- the Django admin: staff only ----------------------------------------------------------------
