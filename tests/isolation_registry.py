@@ -310,7 +310,7 @@ def rule_for(key: str):
 # Apps classified ahead of their merge: each block is active only when the app's routes exist, so
 # the registry names no route that does not exist in this build (the stale-entry test stays strict).
 # =================================================================================================
-def _route_exists(name: str) -> bool:
+def route_exists(name: str) -> bool:
     from django.urls import NoReverseMatch, reverse
 
     try:
@@ -348,7 +348,7 @@ def region_figures(w: World, place: Place, user) -> Target:
     return Target(markers=[place.region.name, county.name if county else ""])
 
 
-if _route_exists("tipoffs:queue"):
+if route_exists("tipoffs:queue"):
     def tipoff(w: World, place: Place, user) -> Target:
         from tests.factories import TipOffFactory
 
@@ -396,7 +396,7 @@ if _route_exists("tipoffs:queue"):
     })
 
 
-if _route_exists("incidents:list"):
+if route_exists("incidents:list"):
     def incident(w: World, place: Place, user) -> Target:
         from tests.factories import IncidentFactory
 
@@ -452,7 +452,7 @@ if _route_exists("incidents:list"):
     })
 
 
-if _route_exists("supervision:dashboard"):
+if route_exists("supervision:dashboard"):
     def report(w: World, place: Place, user) -> Target:
         import openpyxl
         from django.core.files.base import ContentFile
@@ -506,7 +506,7 @@ if _route_exists("supervision:dashboard"):
     })
 
 
-if _route_exists("inspections:list"):
+if route_exists("inspections:list"):
     def inspection(w: World, place: Place, user) -> Target:
         from tests.factories import InspectionFactory
 
@@ -591,5 +591,5 @@ if _route_exists("inspections:list"):
 
 
 
-if _route_exists("javascript-catalog"):
+if route_exists("javascript-catalog"):
     ROUTES["javascript-catalog"] = Public()  # the JS message catalog

@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests import factories
+from tests.isolation_registry import route_exists
 
 pytestmark = pytest.mark.django_db
 
@@ -137,29 +138,19 @@ def _page_form(url: str, who: str) -> FormCase:
     return FormCase(setup=setup)
 
 
-def _route_exists(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
-
-
-if _route_exists("inspections:new"):
+if route_exists("inspections:new"):
     FORM_CASES.update({
         "inspections.forms.InspectionCreateForm": _page_form("/inspections/new/", "inspector"),
         "inspections.forms.PlanForm": _page_form("/inspections/plans/new/", "supervisor"),
     })
-if _route_exists("incidents:new"):
+if route_exists("incidents:new"):
     FORM_CASES["incidents.forms.IncidentForm"] = _page_form("/incidents/new/", "inspector")
-if _route_exists("tipoffs:hotline"):
+if route_exists("tipoffs:hotline"):
     FORM_CASES.update({
         "tipoffs.forms.HotlineTipOffForm": _page_form("/tipoffs/hotline/", "inspector"),
         "tipoffs.forms.PublicTipOffForm": _page_form("/jubao/", "public"),
     })
-if _route_exists("supervision:reports"):
+if route_exists("supervision:reports"):
     FORM_CASES["supervision.forms.SubscriptionForm"] = _page_form("/supervision/reports/", "supervisor")
 
 # Forms merged on main whose bad-input case is still to be written (each app's own tests check
