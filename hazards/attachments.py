@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import unicodedata
 import warnings
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 DOCUMENT_TYPES = {"application/pdf": "pdf"}
 MAX_PIXELS = 40_000_000  # ~ a 7,700 x 5,200 photo; anything larger is refused, not decoded
 THUMBNAIL_SIZE = (320, 320)
+NAME_LIMIT = 200  # Attachment.original_name's max_length
 
 
 @dataclass
@@ -39,9 +41,24 @@ def _refuse(code: str, message: str) -> DomainError:
     return DomainError(code, message, status=400, field="file")
 
 
+def clean_file_name(raw: str | None, *, limit: int = NAME_LIMIT) -> str:
+    """The name to show and offer for download: its last path part, without control characters
+    (a NUL byte cannot be stored, a newline would break the download header), at most `limit`
+    characters with the extension kept. Never used on disk (names there are random)."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    if len(name) > limit:
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem and len(ext) <= 16:
+            name = f"{stem[: limit - len(ext) - 1].rstrip()}.{ext}"
+        else:
+            name = name[:limit]
+    return name or "file"
+
+
 def check_upload(upload, *, images_only: bool = False) -> CheckedUpload:
     """Validate one uploaded file; raise DomainError (400) saying what is wrong with it."""
-    name = (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = clean_file_name(getattr(upload, "name", ""))
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise _refuse(

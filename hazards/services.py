@@ -304,10 +304,12 @@ def hazard_list_for_supervision(
     _require(doc_no, "doc_no_required", _("请填写督办文号。"), "doc_no")
     _require(listing_date, "listing_date_required", _("请填写挂牌日期。"), "listing_date")
     level = ListingLevel(listing_level)
-    if actor.region_id and len(actor.region_id) > REGION_CODE_LENGTH[level]:
-        raise DomainError("listing_level_too_high", _("您不能以高于本级的层级挂牌督办。"), status=403, field="listing_level")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="list_supervision") as hazard:
+        # After the visibility check: a hazard outside the jurisdiction is a 404 before anything else.
+        if actor.region_id and len(actor.region_id) > REGION_CODE_LENGTH[level]:
+            raise DomainError("listing_level_too_high", _("您不能以高于本级的层级挂牌督办。"), status=403,
+                              field="listing_level")
         before = _snapshot(hazard, ["listing_level", "listing_doc_no", "listing_date", "production_suspended"])
         hazard.listing_level, hazard.listing_doc_no = level, doc_no.strip()
         hazard.listing_date, hazard.production_suspended = listing_date, production_suspended

@@ -6,10 +6,12 @@ DATABASE_URL and REDIS_URL; with DEBUG off a missing SECRET_KEY stops the proces
 """
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # login lockout (before audit: see audit/lockout.py)
+    "csp",
+    "audit",
     "accounts",
     "hazards",
     "inspections",
@@ -78,14 +83,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "hazardtrack.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hazardtrack.middleware.ChineseFirstLocaleMiddleware",  # zh-hans unless the user chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
+    "hazardtrack.outage.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hazardtrack.urls"
@@ -130,9 +139,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 9}},
+    {"NAME": "audit.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "audit.passwords.LettersAndDigitsValidator"},
 ]
 
 # --- Language and time ----------------------------------------------------------------
@@ -278,6 +288,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hazardtrack.api.document_error_responses",  # 400/401/403/404 on every operation
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -296,6 +310,40 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Login lockout, CSP, audit log (audit/; README "Security and reliability") ----------
+# The lockout backend checks django-axes' failure count before the password is even tried.
+AUTHENTICATION_BACKENDS = ["audit.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one guesser cannot lock a user out everywhere
+# Minutes until a lockout lifts by itself; 0: only an administrator unlocks (admin → 登录失败记录).
+_axes_cooloff = int(os.environ.get("AXES_COOLOFF_MINUTES", 30))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_axes_cooloff) if _axes_cooloff else None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "audit.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in audit.AuditLog
+AXES_VERBOSE = False  # lockouts and failures are in audit.AuditLog too
+# The client address: REMOTE_ADDR unless the operator says how many proxies stand in front
+# (then the address they append to X-Forwarded-For); a client cannot choose its own.
+AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"]) if os.environ.get("AXES_PROXY_COUNT") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+# No inline script or style anywhere: JS and CSS come from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:", "blob:"],  # blob: photo previews before upload
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+
 # --- Logging: one JSON object per line on stdout ---------------------------------------
 LOGGING = {
     "version": 1,
@@ -310,5 +358,6 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # narrates every successful login; ours are in audit.AuditLog
     },
 }

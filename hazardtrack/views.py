@@ -52,3 +52,12 @@ def readyz(request):
             checks[name] = f"error: {exc.__class__.__name__}"
             logger.warning("readiness check failed", extra={"check": name, "error": str(exc)})
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (clients parse it; found by fuzzing), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到。"}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -2,7 +2,7 @@
 object outside the user's jurisdiction is simply not there (404 on detail)."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -66,7 +66,7 @@ class ObtainTokenView(ObtainAuthToken):
         summary="获取访问令牌",
         description="用户名和密码换取令牌；之后的请求头带 `Authorization: Token <令牌>`。",
         request=AuthTokenSerializer,
-        responses=TokenSerializer,
+        responses={200: TokenSerializer, 429: OpenApiResponse(description="登录失败次数过多，该账号在本设备上已被锁定")},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
