@@ -326,8 +326,9 @@ ADMIN_OPEN_PAGES = {"admin:login", "admin:logout"}
 
 
 def test_the_admin_site_sends_every_role_to_its_login(world):
-    """The admin sees the whole province (no jurisdiction there): it is for is_staff
-    administrators only, and granting is_staff is a recorded permission change."""
+    """The admin sees the whole province (no jurisdiction there): it opens only for
+    province-wide administrators (tests/security/test_admin_site.py), and granting is_staff is a
+    recorded permission change."""
     far = registry.hazard(world, world.far, None).obj
     admin_routes = [r for r in ROUTES if isinstance(registry.rule_for(r.key), StaffOnly)]
     assert len(admin_routes) > 20
