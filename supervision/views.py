@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import audit
 from accounts.jurisdiction import region_prefix
 from accounts.models import Region
 from hazardtrack.errors import DomainError
@@ -76,6 +77,8 @@ def export(request, fmt: str):
     else:
         raise Http404
     response["Content-Disposition"] = content_disposition_header(True, exports.filename(board, fmt))
+    audit.record_export(request, f"supervision.dashboard.{fmt}", board.headline.found,
+                        region=board.code, start=board.period.start.isoformat(), end=board.period.end.isoformat())
     return response
 
 
@@ -125,6 +128,7 @@ def report_download(request, pk: int, fmt: str):
     except FileNotFoundError:
         raise Http404
     services.report_mark_read(user=request.user, report=report)
+    audit.record_export(request, f"supervision.report.{fmt}", 1, report=report.pk, title=report.title)
     return FileResponse(handle, as_attachment=True, filename=f"{report.title}.{fmt}",
                         content_type=XLSX if fmt == "xlsx" else "application/pdf")
 

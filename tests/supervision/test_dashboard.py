@@ -143,6 +143,12 @@ def test_excel_export_has_chinese_headers_numbers_and_percentages(client, county
     assert empty[headers.index("销号率")].value == "—"
     summary = {row[0].value: row for row in book["概况"].iter_rows()}
     assert summary["发现数"][1].value == 3
+    # The export is on the audit trail: who took how many hazards' figures out, of which region.
+    from audit.models import AuditLog
+
+    entry = AuditLog.objects.get(action="export")
+    assert entry.target == "supervision.dashboard.xlsx"
+    assert entry.detail["count"] == 3 and entry.detail["region"] == "4305"
 
 
 def test_pdf_export_shows_the_region_and_figures(client, county_data):
