@@ -1177,6 +1177,8 @@ class _Backdating:
         at_field, changes_field = HazardEvent._meta.get_field("at"), HazardEvent._meta.get_field("changes")
         uploaded_field = Attachment._meta.get_field("uploaded_at")
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # events are append-only (hazards migration 0002)
+                cursor.execute("SET LOCAL hazardtrack.allow_event_rewrite = 'on'")
             cursor.executemany(
                 f"UPDATE {HazardEvent._meta.db_table} SET at = %s, changes = %s WHERE id = %s",
                 [(at_field.get_db_prep_value(at, connection), changes_field.get_db_prep_value(changes, connection), pk)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("hazards/", include("hazards.urls")),
     path("notices/", include("notices.urls")),
+    path("spreadsheets/", include("spreadsheets.urls")),
     path("api/", include("hazardtrack.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
