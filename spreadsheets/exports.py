@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.api.filtersets import EnterpriseFilterSet
-from accounts.models import Enterprise, User
-from hazards.choices import HazardStatus
-from hazards.models import Hazard
+from accounts.models import Enterprise, Sector, User
+from hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
+from hazards.models import Hazard, local_today
 from hazards.selectors import hazard_detail, hazard_list
 
 from .columns import ENTERPRISE_COLUMNS, HAZARD_COLUMNS, SHEET_TITLES, SYSTEM_CODE_HEADER
@@ -31,13 +32,23 @@ STAGE_STATUSES = {
 
 
 def _local_date(value):
-    from django.utils import timezone
-
     return timezone.localtime(value).date() if value else None
 
 
-def hazard_ledger_values(hazard: Hazard) -> list:
+class _Labels:
+    """Choice labels and sector names looked up once per export, not once per cell."""
+
+    def __init__(self):
+        self.level = {v: str(label) for v, label in HazardLevel.choices}
+        self.category = {v: str(label) for v, label in HazardCategory.choices}
+        self.source = {v: str(label) for v, label in HazardSource.choices}
+        self.status = {v: str(label) for v, label in HazardStatus.choices}
+        self.sector = dict(Sector.objects.values_list("code", "name"))
+
+
+def hazard_ledger_values(hazard: Hazard, labels: _Labels | None = None) -> list:
     """One ledger row in the import columns' order (see HAZARD_COLUMNS)."""
+    labels = labels or _Labels()
     enterprise = hazard.enterprise
     stage = {
         "rectified_at": hazard.rectification_reported_at,
@@ -50,8 +61,8 @@ def hazard_ledger_values(hazard: Hazard) -> list:
     return [
         hazard.original_code, hazard.title, hazard.description,
         enterprise.name if enterprise else "", enterprise.credit_code if enterprise else "",
-        hazard.region_id, hazard.sector.name, hazard.get_level_display(), hazard.get_category_display(),
-        hazard.get_source_display(), hazard.address, hazard.found_at, hazard.get_status_display(),
+        hazard.region_id, labels.sector[hazard.sector_id], labels.level[hazard.level], labels.category[hazard.category],
+        labels.source[hazard.source], hazard.address, hazard.found_at, labels.status[hazard.status],
         hazard.responsible_unit, hazard.responsible_person, hazard.responsible_phone, hazard.measures,
         hazard.original_deadline, hazard.current_deadline, hazard.funds_planned, hazard.rectification_report,
         hazard.funds_spent, dates["rectified_at"], dates["verified_at"], dates["signed_off_at"],
@@ -66,10 +77,12 @@ def ledger_table(*, user: User, params) -> Table:
     rows, _filterset = hazard_list(user=user, params=params)
 
     def values() -> Iterator[list]:
+        labels, today = _Labels(), local_today()
+        yes, no = _("是"), _("否")
         for hazard in rows.iterator(chunk_size=ITERATOR_CHUNK):
-            overdue = hazard.is_overdue()
-            yield [hazard.code, *hazard_ledger_values(hazard), hazard.region.name,
-                   _("是") if overdue else _("否"), hazard.overdue_days if overdue else None]
+            overdue = hazard.is_overdue(today)
+            yield [hazard.code, *hazard_ledger_values(hazard, labels), hazard.region.name,
+                   yes if overdue else no, (today - hazard.current_deadline).days if overdue else None]
 
     headers = [str(SYSTEM_CODE_HEADER), *(str(c.header) for c in HAZARD_COLUMNS), *(str(h) for h in LEDGER_EXTRA)]
     widths = [24, *(c.width for c in HAZARD_COLUMNS), 14, 10, 10]

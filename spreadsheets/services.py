@@ -381,12 +381,24 @@ def _insert_hazards(job: ImportJob, rows: list[dict], codes: dict[str, Iterator[
         hazards.append(hazard)
     Hazard.objects.bulk_create(hazards, batch_size=CHUNK)
     comment = _("从“%(file)s”第 %(row)s 行导入")
-    HazardEvent.objects.bulk_create([
-        HazardEvent(hazard=hazard, action=EventAction.IMPORTED, actor=job.uploaded_by, at=now, from_status="",
-                    to_status=hazard.status, comment=comment % {"file": job.original_name, "row": row["row"]},
-                    changes={"original_code": [None, hazard.original_code]})
-        for hazard, row in zip(hazards, rows)
-    ], batch_size=CHUNK)
+    comments = [comment % {"file": job.original_name, "row": row["row"]} for row in rows]
+    if connection.vendor != "postgresql":
+        HazardEvent.objects.bulk_create([
+            HazardEvent(hazard=hazard, action=EventAction.IMPORTED, actor=job.uploaded_by, at=now, from_status="",
+                        to_status=hazard.status, comment=text, changes={"original_code": [None, hazard.original_code]})
+            for hazard, text in zip(hazards, comments)
+        ], batch_size=CHUNK)
+        return
+    # The audit events in one statement from four arrays: a third of the import's time went
+    # into bulk_create preparing 100,000 event objects field by field.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {HazardEvent._meta.db_table} (hazard_id, action, actor_id, at, from_status, to_status, comment, changes) "
+            "SELECT u.id, %s, %s, %s, '', u.status, u.comment, jsonb_build_object('original_code', jsonb_build_array(NULL, u.code)) "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS u(id, status, comment, code)",
+            [EventAction.IMPORTED.value, job.uploaded_by_id, now, [h.pk for h in hazards], [h.status for h in hazards],
+             comments, [h.original_code for h in hazards]],
+        )
 
 
 def hazard_from_row(row: dict) -> Hazard:

@@ -71,6 +71,11 @@ class Checker:
             self.sectors[sector.code] = sector.code
             self.sectors[sector.name] = sector.code
         self.sector_names = [s.name for s in Sector.objects.all()]
+        # Accepted spellings of each choice column, worked out once (labels are lazy translations).
+        self.choices = {
+            c.key: (choice_lookup(c.choices, c.aliases), [str(label) for _v, label in c.choices.choices])
+            for c in self.columns.values() if c.kind == "choice"
+        }
         self.regions: dict[str, Region | None] = {}
         self.seen: dict[tuple, int] = {}  # duplicate key -> first row with it, across chunks
 
@@ -114,8 +119,7 @@ class Checker:
                 return cells.decimal(raw, minimum=-bound, maximum=bound, places=6)
             return cells.decimal(raw)
         if column.kind == "choice":
-            lookup = choice_lookup(column.choices, column.aliases)
-            return cells.choice(raw, lookup, [str(label) for _v, label in column.choices.choices])
+            return cells.choice(raw, *self.choices[column.key])
         if column.kind == "sector":
             name = cells.text(raw)
             if name and name not in self.sectors:
