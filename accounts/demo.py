@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from importlib import import_module
 import random
 import time
 import unicodedata
@@ -1248,6 +1249,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("users", "演示账号", lambda: seed_users(specs[0].credit_code))
     section("hazards", "隐患", lambda: seed_hazards(specs, log),
             skip_reason="已存在演示隐患" if demo_hazards_exist() else None)
+    section("imports", "Excel导入示例", import_module("spreadsheets.demo").seed_imports)
     return result
 
 

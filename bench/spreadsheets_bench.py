@@ -87,6 +87,7 @@ def bench_fixture():
 
 def ledger_rows(count: int, enterprises) -> list[list]:
     from spreadsheets.columns import HAZARD_COLUMNS
+    from spreadsheets.demo import story_fields
 
     keys = [c.key for c in HAZARD_COLUMNS]
     start = datetime.datetime(2024, 1, 1, 8, 0)
@@ -105,17 +106,7 @@ def ledger_rows(count: int, enterprises) -> list[list]:
             row["credit_code"] = enterprise.credit_code
         else:
             row["enterprise_name"] = enterprise.name
-        if status in ("已交办", "整改中", "申请复查", "复查通过", "已销号"):
-            row.update(responsible_person="张三", measures="加装接地线", current_deadline=day + datetime.timedelta(days=30),
-                       funds_planned=1000)
-        if status in ("申请复查", "复查通过", "已销号"):
-            row.update(rectified_at=day + datetime.timedelta(days=10), rectification_report="已整改")
-        if status in ("复查通过", "已销号"):
-            row["verified_at"] = day + datetime.timedelta(days=12)
-        if status == "已销号":
-            row["signed_off_at"] = day + datetime.timedelta(days=15)
-        if status == "不予认定":
-            row["rejection_reason"] = "不构成隐患"
+        row.update(story_fields(status, day))
         rows.append([row.get(k) for k in keys])
     return rows
 

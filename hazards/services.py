@@ -47,16 +47,7 @@ CREATOR_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN, Role.GRID, Role.EN
 def next_hazard_code(*, region_code: str, year: int) -> str:
     """YH-<county>-<year>-<seq>: one atomic upsert, so concurrent creations never share a number
     (the row lock is held until the surrounding transaction ends)."""
-    county = region_code[: REGION_CODE_LENGTH["county"]].ljust(6, "0")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO hazards_hazardcodesequence (county_code, year, last) VALUES (%s, %s, 1) "
-            "ON CONFLICT (county_code, year) DO UPDATE SET last = hazards_hazardcodesequence.last + 1 "
-            "RETURNING last",
-            [county, year],
-        )
-        (number,) = cursor.fetchone()
-    return f"YH-{county}-{year}-{number:06d}"
+    return reserve_hazard_codes(region_code=region_code, year=year, count=1)[0]
 
 
 def reserve_hazard_codes(*, region_code: str, year: int, count: int) -> list[str]:

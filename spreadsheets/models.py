@@ -40,6 +40,9 @@ class ImportJob(models.Model):
     region = models.ForeignKey("accounts.Region", verbose_name=_("辖区"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # Who chose to import (a colleague of the uploader may): the imported rows are theirs.
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)

@@ -109,7 +109,7 @@ def _claim(job_id: int, *, status: str, to_status: str | None = None) -> ImportJ
         jobs = jobs.filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_AFTER))
     if jobs.update(status=to_status or status, heartbeat_at=now, started_at=now, finished_at=None) != 1:
         return None
-    return ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    return ImportJob.objects.select_related("uploaded_by", "started_by").get(pk=job_id)
 
 
 class _Progress:
@@ -264,7 +264,7 @@ def import_start(*, job_id: int, actor: User, mode: str) -> ImportJob:
                 "n": job.error_rows}, status=400, field="mode")
         if not job.valid_rows:
             raise DomainError("nothing_to_import", _("没有可导入的有效行。"), status=400, field="mode")
-        job.mode, job.status = mode, ImportStatus.IMPORTING
+        job.mode, job.status, job.started_by = mode, ImportStatus.IMPORTING, actor
         job.processed_rows, job.failure, job.stopped_at_row, job.heartbeat_at = 0, "", None, None
         job.save()
     return job
@@ -282,9 +282,9 @@ def import_run(*, job_id: int) -> ImportJob | None:
     job = _claim(job_id, status=ImportStatus.IMPORTING)
     if job is None:
         return None
-    actor = job.uploaded_by
+    actor = job.started_by or job.uploaded_by
     if not actor.is_active:
-        return fail_job(job, _("上传人账号已停用，导入取消。"))
+        return fail_job(job, _("导入人账号已停用，导入取消。"))
     codes = _reserve_codes(job) if job.kind == ImportKind.HAZARDS else {}
     progress = _Progress(job)
     rows_seen = first_row = 0
@@ -307,7 +307,7 @@ def import_run(*, job_id: int) -> ImportJob | None:
                 new_issues += issues
                 try:
                     if job.kind == ImportKind.HAZARDS:
-                        _insert_hazards(job, valid, codes)
+                        _insert_hazards(job, actor, valid, codes)
                     else:
                         _insert_enterprises(valid)
                 except DatabaseError as error:
@@ -331,6 +331,9 @@ def import_run(*, job_id: int) -> ImportJob | None:
             "row": first_row}, stopped_at_row=first_row or None, imported_rows=0, processed_rows=rows_seen)
     finally:
         progress.close()
+    # The staged rows served their purpose; the uploaded workbook stays as the record.
+    job.staged.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(staged="")
     job.refresh_from_db()
     return job
 
@@ -371,7 +374,7 @@ def _insert_enterprises(rows: list[dict]) -> None:
     ], batch_size=CHUNK)
 
 
-def _insert_hazards(job: ImportJob, rows: list[dict], codes: dict[str, Iterator[str]]) -> None:
+def _insert_hazards(job: ImportJob, actor: User, rows: list[dict], codes: dict[str, Iterator[str]]) -> None:
     now = timezone.now()
     hazards = []
     for row in rows:
@@ -384,7 +387,7 @@ def _insert_hazards(job: ImportJob, rows: list[dict], codes: dict[str, Iterator[
     comments = [comment % {"file": job.original_name, "row": row["row"]} for row in rows]
     if connection.vendor != "postgresql":
         HazardEvent.objects.bulk_create([
-            HazardEvent(hazard=hazard, action=EventAction.IMPORTED, actor=job.uploaded_by, at=now, from_status="",
+            HazardEvent(hazard=hazard, action=EventAction.IMPORTED, actor=actor, at=now, from_status="",
                         to_status=hazard.status, comment=text, changes={"original_code": [None, hazard.original_code]})
             for hazard, text in zip(hazards, comments)
         ], batch_size=CHUNK)
@@ -396,7 +399,7 @@ def _insert_hazards(job: ImportJob, rows: list[dict], codes: dict[str, Iterator[
             f"INSERT INTO {HazardEvent._meta.db_table} (hazard_id, action, actor_id, at, from_status, to_status, comment, changes) "
             "SELECT u.id, %s, %s, %s, '', u.status, u.comment, jsonb_build_object('original_code', jsonb_build_array(NULL, u.code)) "
             "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS u(id, status, comment, code)",
-            [EventAction.IMPORTED.value, job.uploaded_by_id, now, [h.pk for h in hazards], [h.status for h in hazards],
+            [EventAction.IMPORTED.value, actor.pk, now, [h.pk for h in hazards], [h.status for h in hazards],
              comments, [h.original_code for h in hazards]],
         )
 
