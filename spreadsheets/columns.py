@@ -26,7 +26,8 @@ class Column:
     max_length: int | None = None
     choices: type | None = None  # a TextChoices class for kind="choice"
     help: object = ""
-    aliases: tuple[str, ...] = field(default=())
+    aliases: tuple[str, ...] = field(default=())  # short spellings accepted for a choice's labels
+    other_headers: tuple[str, ...] = field(default=())  # what other ledgers call this column
     width: int = 14
 
 
@@ -46,7 +47,7 @@ HAZARD_COLUMNS: tuple[Column, ...] = (
            help=_("不填时为“物的不安全状态”。")),
     Column("source", _("隐患来源"), kind="choice", choices=HazardSource, help=_("不填时为“日常检查”。")),
     Column("address", _("具体位置"), max_length=200, width=20),
-    Column("found_at", _("发现时间"), kind="datetime", required=True, aliases=("发现日期",), width=18,
+    Column("found_at", _("发现时间"), kind="datetime", required=True, other_headers=("发现日期",), width=18,
            help=_("日期或日期时间，如 2024-03-05 或 2024-03-05 09:30；不能晚于今天。")),
     Column("status", _("状态"), kind="choice", choices=HazardStatus, required=True,
            help=_("历史隐患可按实际状态导入，如“已销号”。")),

@@ -34,7 +34,7 @@ HEADER_SEARCH_ROWS = 5  # a title line or two above the header row is common in 
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "SPREADSHEETS_MAX_ROWS", 200_000))
+    return settings.SPREADSHEETS_MAX_ROWS
 
 
 def refuse(code: str, message: str) -> DomainError:
@@ -159,7 +159,7 @@ class Layout:
     header_row: int  # Excel row number of the header
     positions: dict[str, int]  # column key -> index in the row tuple
     headers: dict[str, str]  # column key -> header as written in the file
-    system_code_position: int | None
+    system_code_position: int | None  # 隐患编号 of an exported ledger: the old code where 原台账编号 is empty
 
 
 def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
@@ -167,10 +167,8 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
     columns: tuple[Column, ...] = COLUMNS[kind]
     names = {}
     for column in columns:
-        names[normalise_header(column.header)] = column
-        for alias in column.aliases:
-            if column.kind not in ("choice",):
-                names[normalise_header(alias)] = column
+        for header in (column.header, *column.other_headers):
+            names[normalise_header(header)] = column
     best: Layout | None = None
     for number, values in rows[:HEADER_SEARCH_ROWS]:
         positions, headers, system = {}, {}, None
@@ -189,9 +187,12 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
         expected = "、".join(str(c.header) for c in columns if c.required)
         raise refuse("wrong_template", _("找不到表头行：前 %(n)s 行中没有可识别的列名。这不是%(kind)s导入模板，请下载模板，按模板表头（%(expected)s 等）填写。") % {
             "n": HEADER_SEARCH_ROWS, "kind": SHEET_TITLES[kind], "expected": expected})
-    missing = [str(c.header) for c in columns if c.required and c.key not in best.positions]
     if kind == "hazards" and "original_code" not in best.positions and best.system_code_position is not None:
-        missing = [m for m in missing if m != str(columns[0].header)]  # an exported ledger: 隐患编号 serves
+        # A ledger exported by a hazardtrack without 原台账编号: its 隐患编号 is the old code.
+        best.positions["original_code"] = best.system_code_position
+        best.headers["original_code"] = str(SYSTEM_CODE_HEADER)
+        best.system_code_position = None
+    missing = [str(c.header) for c in columns if c.required and c.key not in best.positions]
     if missing:
         raise refuse("wrong_template", _("表头缺少必填列：%(missing)s。请使用导入模板，或在第 %(row)s 行补上这些列。") % {
             "missing": "、".join(missing), "row": best.header_row})

@@ -21,7 +21,6 @@ import io
 import json
 import logging
 from collections import Counter
-from contextlib import contextmanager
 from typing import Iterator
 
 from django.conf import settings
@@ -60,7 +59,7 @@ ASSIGNED_OR_LATER = (S.ASSIGNED, S.RECTIFYING, S.RECTIFICATION_REPORTED, S.VERIF
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "SPREADSHEETS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+    return settings.SPREADSHEETS_UPLOAD_MAX_BYTES
 
 
 def can_import(actor: User, kind: str) -> bool:

@@ -66,11 +66,10 @@ class Checker:
         self.user = user
         self.layout = layout
         self.columns: dict[str, Column] = {c.key: c for c in COLUMNS[self.kind]}
-        self.sectors = {}
-        for sector in Sector.objects.all():
-            self.sectors[sector.code] = sector.code
-            self.sectors[sector.name] = sector.code
-        self.sector_names = [s.name for s in Sector.objects.all()]
+        self.today = local_today()
+        sectors = list(Sector.objects.all())
+        self.sectors = {s.code: s.code for s in sectors} | {s.name: s.code for s in sectors}
+        self.sector_names = [s.name for s in sectors]
         # Accepted spellings of each choice column, worked out once (labels are lazy translations).
         self.choices = {
             c.key: (choice_lookup(c.choices, c.aliases), [str(label) for _v, label in c.choices.choices])
@@ -110,7 +109,7 @@ class Checker:
             return cells.text(raw, max_length=column.max_length)
         if column.kind in ("date", "datetime"):
             value = cells.date_or_datetime(raw) if column.kind == "datetime" else cells.date(raw)
-            if column.key in NOT_IN_FUTURE and value is not None and _day(value) > local_today():
+            if column.key in NOT_IN_FUTURE and value is not None and _day(value) > self.today:
                 raise CellError(_("日期不能晚于今天。"))
             return value
         if column.kind == "decimal":
@@ -207,17 +206,12 @@ class HazardChecker(Checker):
     kind = ImportKind.HAZARDS
 
     def parse(self, number: int, values: tuple) -> dict:
-        if self.layout and self.layout.system_code_position is not None and not cells.cell_text(
-                self.raw(values, "original_code")):
-            # A ledger exported from a hazardtrack: its 隐患编号 is the old code here.
-            position = self.layout.system_code_position
-            values = list(values)
-            system_code = values[position] if position < len(values) else None
-            if "original_code" in self.layout.positions:
-                values[self.layout.positions["original_code"]] = system_code
-            else:
-                self.layout.positions["original_code"] = position
-                self.layout.headers["original_code"] = str(self.columns["original_code"].header)
+        position = self.layout.system_code_position if self.layout else None
+        if position is not None and position < len(values) and not cells.cell_text(self.raw(values, "original_code")):
+            # An exported ledger's hazard without an old code: our 隐患编号 becomes it.
+            index = self.layout.positions["original_code"]
+            values = list(values) + [None] * max(0, index + 1 - len(values))
+            values[index] = values[position]
         return super().parse(number, values)
 
     def check_row(self, row: dict) -> None:

@@ -223,3 +223,20 @@ def test_the_command_imports_a_file_in_the_foreground(county, tmp_path, capsys):
     assert "validated: rows 2, valid 1, errors 1" in out and "done: rows 2" in out and "imported 1" in out
     assert "row 3 [生产经营单位]" in out
     assert Hazard.objects.count() == 1
+
+
+def test_the_import_page_lists_recent_jobs_in_the_same_queries_for_10_and_100(county, client):
+    client.force_login(county.supervisor)
+
+    def queries(n: int) -> int:
+        ImportJob.objects.bulk_create([
+            ImportJob(kind="hazards", uploaded_by=county.inspector, region_id="430522", original_name=f"{i}.xlsx")
+            for i in range(n - ImportJob.objects.count())])
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/spreadsheets/").status_code == 200
+        return len(captured)
+
+    assert queries(10) == queries(100)
