@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 import io
-from importlib import import_module
 import random
 import time
 import unicodedata
@@ -40,6 +39,7 @@ from PIL import Image, ImageDraw
 from hazards import services
 from hazards.choices import HazardStatus
 from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from spreadsheets.demo import seed_imports
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1178,7 +1178,9 @@ class _Backdating:
         at_field, changes_field = HazardEvent._meta.get_field("at"), HazardEvent._meta.get_field("changes")
         uploaded_field = Attachment._meta.get_field("uploaded_at")
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # events are append-only (hazards migration 0002)
+            if connection.vendor == "postgresql":
+                # The events table is append-only (hazards migration 0002); seed data alone may
+                # backdate, for this transaction only.
                 cursor.execute("SET LOCAL hazardtrack.allow_event_rewrite = 'on'")
             cursor.executemany(
                 f"UPDATE {HazardEvent._meta.db_table} SET at = %s, changes = %s WHERE id = %s",
@@ -1249,7 +1251,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("users", "演示账号", lambda: seed_users(specs[0].credit_code))
     section("hazards", "隐患", lambda: seed_hazards(specs, log),
             skip_reason="已存在演示隐患" if demo_hazards_exist() else None)
-    section("imports", "Excel导入示例", import_module("spreadsheets.demo").seed_imports)
+    section("imports", "Excel导入示例", seed_imports)
     return result
 
 
