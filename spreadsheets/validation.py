@@ -312,7 +312,7 @@ class HazardChecker(Checker):
 
     def _enterprises(self, rows, *, first_pass: bool) -> dict:
         """The visible enterprises the rows name: by credit code, by name, or (re-check) by id."""
-        visible = Enterprise.objects.visible_to(self.user).only("id", "name", "credit_code", "region_id", "sector_id")
+        visible = Enterprise.objects.visible_to(self.user).order_by().only("id", "name", "credit_code", "region_id", "sector_id")
         if not first_pass:
             ids = {r["enterprise"] for r in rows if r["enterprise"]}
             return {e.pk: e for e in visible.filter(pk__in=ids)} if ids else {}
@@ -351,7 +351,7 @@ class HazardChecker(Checker):
         if not codes:
             return {}
         result = {}
-        matches = Hazard.objects.filter(Q(original_code__in=codes) | Q(code__in=codes)).values_list(
+        matches = Hazard.objects.filter(Q(original_code__in=codes) | Q(code__in=codes)).order_by().values_list(
             "original_code", "code", "region_id")
         for original, code, region in matches:
             if original in codes:
@@ -368,7 +368,7 @@ class EnterpriseChecker(Checker):
         issues: list[Issue] = []
         self.load_regions(r["region"] for r in rows)
         codes = {r["credit_code"] for r in rows}
-        existing = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "region_id"))
+        existing = dict(Enterprise.objects.filter(credit_code__in=codes).order_by().values_list("credit_code", "region_id"))
         prefix = region_prefix(self.user)
         valid = []
         for row in rows:
