@@ -43,6 +43,7 @@ from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, Re
 from inspections import demo as inspections_demo
 from supervision.demo import seed_supervision
 from tipoffs.demo import demo_tipoffs_exist, seed_tipoffs
+from spreadsheets.demo import seed_imports
 
 from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
 from .models import Department, Enterprise, Region, Sector, User
@@ -1258,6 +1259,7 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("supervision", "统计报告订阅与月报", seed_supervision)
     section("tipoffs", "群众举报", seed_tipoffs, skip_reason="已存在演示举报" if demo_tipoffs_exist() else None)
     section("incidents", "生产安全事故", seed_incidents)
+    section("imports", "Excel导入示例", seed_imports)
     return result
 
 

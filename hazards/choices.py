@@ -88,3 +88,4 @@ class EventAction(models.TextChoices):
     VERIFICATION_FAILED = "verification_failed", _("复查不通过")
     SIGNED_OFF = "signed_off", _("销号")
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
+    IMPORTED = "imported", _("从台账导入")

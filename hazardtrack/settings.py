@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "supervision",
     "tipoffs",
     "incidents",
+    "spreadsheets",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,11 @@ NOTICES_DELIVERY_BATCH = int(os.environ.get("NOTICES_DELIVERY_BATCH", 500))
 NOTICES_MAX_ATTEMPTS = int(os.environ.get("NOTICES_MAX_ATTEMPTS", 12))  # about a day of retries
 NOTICES_RETRY_BASE_SECONDS = int(os.environ.get("NOTICES_RETRY_BASE_SECONDS", 60))
 NOTICES_RETRY_MAX_SECONDS = int(os.environ.get("NOTICES_RETRY_MAX_SECONDS", 6 * 3600))
+
+# --- Excel import and export (spreadsheets/) --------------------------------------------
+# Ledgers are larger than photos: their own upload limit, and the most rows one import takes.
+SPREADSHEETS_UPLOAD_MAX_BYTES = int(os.environ.get("SPREADSHEETS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+SPREADSHEETS_MAX_ROWS = int(os.environ.get("SPREADSHEETS_MAX_ROWS", 200_000))
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

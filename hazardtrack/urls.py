@@ -20,6 +20,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("", include("tipoffs.urls")),
     path("incidents/", include("incidents.urls")),
+    path("spreadsheets/", include("spreadsheets.urls")),
     path("api/", include("hazardtrack.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

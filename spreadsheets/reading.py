@@ -1,0 +1,235 @@
+"""Opening an uploaded workbook safely and reading its rows as a stream.
+
+Bad files are refused with a DomainError that says what is wrong, checked cheapest first and
+without reading the whole sheet into memory: the first bytes (not Excel, old .xls, a
+password-protected workbook: an encrypted OLE container), the zip, the sheet's declared
+dimension and a capped count of its rows (a byte scan of the sheet XML), then the header row.
+Rows are read with openpyxl in read-only mode, one at a time.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Iterator
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from hazardtrack.errors import DomainError
+
+from .columns import COLUMNS, SHEET_TITLES, SYSTEM_CODE_HEADER, Column, normalise_header
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# The stream an encrypted OOXML package keeps its key data in, as named in the OLE directory.
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+HEADER_SEARCH_ROWS = 5  # a title line or two above the header row is common in office ledgers
+
+
+def max_rows() -> int:
+    return settings.SPREADSHEETS_MAX_ROWS
+
+
+def refuse(code: str, message: str) -> DomainError:
+    return DomainError(code, message, status=400, field="file")
+
+
+def sniff(handle: IO[bytes]) -> None:
+    """Refuse what is not an .xlsx from its bytes alone."""
+    handle.seek(0)
+    head = handle.read(8)
+    if head.startswith(ZIP_MAGIC):
+        handle.seek(0)
+        return
+    if head == OLE_MAGIC:
+        if _contains(handle, ENCRYPTION_STREAM):
+            raise refuse("encrypted", _("该工作簿设置了打开密码，系统无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新上传。"))
+        raise refuse("legacy_xls", _("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后重新上传。"))
+    raise refuse("not_excel", _("这不是 Excel 文件。请上传 .xlsx 格式的工作簿（可先下载导入模板）。"))
+
+
+def _contains(handle: IO[bytes], needle: bytes, chunk: int = 1 << 20) -> bool:
+    handle.seek(0)
+    tail = b""
+    while True:
+        block = handle.read(chunk)
+        if not block:
+            return False
+        if needle in tail + block:
+            return True
+        tail = block[-len(needle):]
+
+
+@dataclass
+class SheetInfo:
+    title: str
+    path: str  # inside the zip
+    declared_rows: int | None  # from <dimension>, None when the writer left it out
+    counted_rows: int  # rows in the XML, counted up to the limit + 2
+
+
+def inspect(handle: IO[bytes], kind: str) -> SheetInfo:
+    """Find the data sheet and check its size before anything is parsed."""
+    sniff(handle)
+    try:
+        archive = zipfile.ZipFile(handle)
+        sheets = _sheets(archive)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError):
+        raise refuse("bad_workbook", _("文件已损坏或不是 Excel 工作簿，无法打开。请用 Excel 打开后另存为 .xlsx 再上传。"))
+    if not sheets:
+        raise refuse("bad_workbook", _("工作簿中没有工作表。"))
+    wanted = str(SHEET_TITLES[kind])
+    title, path = next(((t, p) for t, p in sheets if t == wanted), sheets[0])
+    limit = max_rows()
+    with archive.open(path) as source:
+        start = source.read(64 * 1024)
+        match = DIMENSION_RE.search(start)
+        declared = int(match.group(1)) if match and match.group(1) else None
+        if declared is not None and declared - 1 > limit:
+            raise _too_many(declared - 1, limit)
+        counted = _count_rows(start, source, stop_after=limit + 2)
+    if counted - 1 > limit:
+        raise _too_many(None, limit)
+    if counted == 0:
+        raise refuse("empty", _("工作表“%(sheet)s”是空的，没有任何内容。") % {"sheet": title})
+    return SheetInfo(title=title, path=path, declared_rows=declared, counted_rows=counted)
+
+
+def _too_many(rows: int | None, limit: int) -> DomainError:
+    if rows is None:
+        message = _("数据超过单次导入上限 %(limit)s 行，请拆分为多个文件分批导入。") % {"limit": f"{limit:,}"}
+    else:
+        message = _("工作表共有 %(rows)s 行数据，超过单次导入上限 %(limit)s 行，请拆分为多个文件分批导入。") % {
+            "rows": f"{rows:,}", "limit": f"{limit:,}"}
+    return refuse("too_many_rows", message)
+
+
+def _count_rows(start: bytes, source: IO[bytes], *, stop_after: int) -> int:
+    """Count <row> elements in the sheet XML without parsing it (fast even for 1,000,000 rows)."""
+    pattern = re.compile(rb"<(?:\w+:)?row[\s>]")
+    count, tail, block = 0, b"", start
+    while block:
+        data = tail + block
+        # The last bytes are read again with the next block (a tag may be split between
+        # blocks): what lies wholly inside them is counted there, not here.
+        tail = data[-16:]
+        count += len(pattern.findall(data)) - len(pattern.findall(tail))
+        if count > stop_after:
+            return count
+        block = source.read(1 << 20)
+    return count + len(pattern.findall(tail))
+
+
+def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(title, path in the zip) of every worksheet, in workbook order."""
+    workbook_path = _workbook_path(archive)
+    base, name = workbook_path.rsplit("/", 1) if "/" in workbook_path else ("", workbook_path)
+    root = ElementTree.fromstring(archive.read(workbook_path))
+    rels_xml = archive.read(f"{base}/_rels/{name}.rels" if base else f"_rels/{name}.rels")
+    rels = {rel.get("Id"): rel.get("Target", "") for rel in ElementTree.fromstring(rels_xml).iter(f"{{{PKG_REL_NS}}}Relationship")}
+    result = []
+    for sheet in root.iter(f"{{{MAIN_NS}}}sheet"):
+        target = rels.get(sheet.get(f"{{{REL_NS}}}id"), "")
+        if "worksheets/" not in target:
+            continue  # chart sheets and the like
+        path = target.lstrip("/") if target.startswith("/") else (f"{base}/{target}" if base else target)
+        result.append((sheet.get("name", ""), path))
+    return result
+
+
+def _workbook_path(archive: zipfile.ZipFile) -> str:
+    rels = ElementTree.fromstring(archive.read("_rels/.rels"))
+    for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            return rel.get("Target", "").lstrip("/")
+    raise KeyError("workbook")
+
+
+# --- the header row and the data rows ------------------------------------------------------
+
+@dataclass
+class Layout:
+    header_row: int  # Excel row number of the header
+    positions: dict[str, int]  # column key -> index in the row tuple
+    headers: dict[str, str]  # column key -> header as written in the file
+    system_code_position: int | None  # 隐患编号 of an exported ledger: the old code where 原台账编号 is empty
+
+
+def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
+    """The header row is the first of the top rows that names at least two known columns."""
+    columns: tuple[Column, ...] = COLUMNS[kind]
+    names = {}
+    for column in columns:
+        for header in (column.header, *column.other_headers):
+            names[normalise_header(header)] = column
+    best: Layout | None = None
+    for number, values in rows[:HEADER_SEARCH_ROWS]:
+        positions, headers, system = {}, {}, None
+        for index, value in enumerate(values):
+            header = normalise_header(value)
+            column = names.get(header)
+            if column is not None and column.key not in positions:
+                positions[column.key] = index
+                headers[column.key] = str(value).strip()
+            elif header == normalise_header(SYSTEM_CODE_HEADER):
+                system = index
+        if len(positions) >= 2:
+            best = Layout(number, positions, headers, system)
+            break
+    if best is None:
+        expected = "、".join(str(c.header) for c in columns if c.required)
+        raise refuse("wrong_template", _("找不到表头行：前 %(n)s 行中没有可识别的列名。这不是%(kind)s导入模板，请下载模板，按模板表头（%(expected)s 等）填写。") % {
+            "n": HEADER_SEARCH_ROWS, "kind": SHEET_TITLES[kind], "expected": expected})
+    if kind == "hazards" and "original_code" not in best.positions and best.system_code_position is not None:
+        # A ledger exported by a hazardtrack without 原台账编号: its 隐患编号 is the old code.
+        best.positions["original_code"] = best.system_code_position
+        best.headers["original_code"] = str(SYSTEM_CODE_HEADER)
+        best.system_code_position = None
+    missing = [str(c.header) for c in columns if c.required and c.key not in best.positions]
+    if missing:
+        raise refuse("wrong_template", _("表头缺少必填列：%(missing)s。请使用导入模板，或在第 %(row)s 行补上这些列。") % {
+            "missing": "、".join(missing), "row": best.header_row})
+    return best
+
+
+def open_sheet(handle: IO[bytes], info: SheetInfo):
+    """The sheet in openpyxl's read-only mode (rows are parsed as they are iterated)."""
+    from openpyxl import load_workbook
+
+    handle.seek(0)
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for damaged parts (KeyError, ValueError, …)
+        raise refuse("bad_workbook", _("文件已损坏或不是 Excel 工作簿，无法打开。请用 Excel 打开后另存为 .xlsx 再上传。"))
+    sheet = workbook[info.title]
+    # Some writers record a wrong dimension (e.g. "A1"); read the rows that are really there.
+    sheet.reset_dimensions()
+    return workbook, sheet
+
+
+def iter_rows(sheet, *, start: int = 1) -> Iterator[tuple[int, tuple]]:
+    """(Excel row number, values) of every row from `start` on that has any content."""
+    number = 0
+    for number, values in enumerate(sheet.iter_rows(min_row=start, values_only=True), start=start):
+        if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+            yield number, values
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers typed into text columns lose Excel's ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != datetime.time() else value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()

@@ -1,0 +1,417 @@
+"""Checking every row of an uploaded ledger, a chunk of rows at a time.
+
+A checker turns raw rows into clean, JSON-able dicts (what gets staged and later imported) and
+`Issue`s (row, column, value, Chinese message). Each row is first read on its own (required
+fields, formats, allowed values, dates in order); then one query per chunk looks up regions,
+enterprises and codes already in the system. The same checker re-checks staged rows when the
+import runs, because the database may have changed since the preview.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.choices import RiskColour
+from accounts.jurisdiction import region_in_jurisdiction, region_prefix
+from accounts.models import Enterprise, Region, Sector, User
+from accounts.validators import validate_credit_code
+from hazards.choices import HazardCategory, HazardSource, HazardStatus
+from hazards.models import Hazard, local_today
+
+from . import cells
+from .cells import CellError
+from .choices import ImportKind, IssueKind
+from .columns import COLUMNS, Column, choice_lookup
+from .reading import Layout
+
+S = HazardStatus
+NOT_YET_ASSIGNED = (S.REPORTED, S.CONFIRMED, S.REJECTED)
+DEADLINE_REQUIRED = (S.ASSIGNED, S.RECTIFYING, S.RECTIFICATION_REPORTED)
+# The first status at which each completion date belongs to the story.
+STAGE_DATES = (
+    ("rectified_at", (S.RECTIFICATION_REPORTED, S.VERIFIED, S.SIGNED_OFF)),
+    ("verified_at", (S.VERIFIED, S.SIGNED_OFF)),
+    ("signed_off_at", (S.SIGNED_OFF,)),
+)
+COUNTY_LENGTH = 6
+NOT_IN_FUTURE = ("found_at", "rectified_at", "verified_at", "signed_off_at")  # deadlines may be ahead
+
+
+@dataclass
+class Issue:
+    row: int
+    column: str
+    value: str
+    message: str
+    kind: str = IssueKind.ERROR
+
+
+class RowErrors(Exception):
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+
+
+class Checker:
+    """Shared machinery: column lookup, per-row parsing with collected errors."""
+
+    kind: str
+
+    def __init__(self, *, user: User, layout: Layout | None = None):
+        self.user = user
+        self.layout = layout
+        self.columns: dict[str, Column] = {c.key: c for c in COLUMNS[self.kind]}
+        self.today = local_today()
+        sectors = list(Sector.objects.all())
+        self.sectors = {s.code: s.code for s in sectors} | {s.name: s.code for s in sectors}
+        self.sector_names = [s.name for s in sectors]
+        # Accepted spellings of each choice column, worked out once (labels are lazy translations).
+        self.choices = {
+            c.key: (choice_lookup(c.choices, c.aliases), [str(label) for _v, label in c.choices.choices])
+            for c in self.columns.values() if c.kind == "choice"
+        }
+        self.regions: dict[str, Region | None] = {}
+        self.seen: dict[tuple, int] = {}  # duplicate key -> first row with it, across chunks
+
+    def header(self, key: str) -> str:
+        if self.layout and key in self.layout.headers:
+            return self.layout.headers[key]
+        return str(self.columns[key].header)
+
+    def raw(self, values: tuple, key: str):
+        index = self.layout.positions.get(key) if self.layout else None
+        return values[index] if index is not None and index < len(values) else None
+
+    def parse(self, number: int, values: tuple) -> dict:
+        """Every column of one row, each through its parser; all errors of the row together."""
+        data, issues = {"row": number}, []
+        for key, column in self.columns.items():
+            raw = self.raw(values, key)
+            try:
+                value = self.parse_cell(column, raw)
+                if column.required and value in (None, ""):
+                    raise CellError(_("必填，不能为空。"))
+            except CellError as error:
+                issues.append(Issue(number, self.header(key), cells.cell_text(raw)[:200], str(error)))
+                value = None
+            data[key] = value
+        if issues:
+            raise RowErrors(issues)
+        return data
+
+    def parse_cell(self, column: Column, raw):
+        if column.kind == "text":
+            return cells.text(raw, max_length=column.max_length)
+        if column.kind in ("date", "datetime"):
+            value = cells.date_or_datetime(raw) if column.kind == "datetime" else cells.date(raw)
+            if column.key in NOT_IN_FUTURE and value is not None and _day(value) > self.today:
+                raise CellError(_("日期不能晚于今天。"))
+            return value
+        if column.kind == "decimal":
+            if column.key in ("latitude", "longitude"):
+                bound = Decimal(90 if column.key == "latitude" else 180)
+                return cells.decimal(raw, minimum=-bound, maximum=bound, places=6)
+            return cells.decimal(raw)
+        if column.kind == "choice":
+            return cells.choice(raw, *self.choices[column.key])
+        if column.kind == "sector":
+            name = cells.text(raw)
+            if name and name not in self.sectors:
+                raise CellError(_("行业领域“%(value)s”不存在。可选：%(choices)s。") % {
+                    "value": name[:40], "choices": "、".join(self.sector_names)})
+            return self.sectors.get(name) if name else None
+        if column.kind == "credit_code":
+            code = cells.text(raw).upper()
+            if code:
+                try:
+                    validate_credit_code(code)
+                except ValidationError as error:
+                    raise CellError(" ".join(error.messages))
+            return code
+        if column.kind == "region":
+            code = cells.text(raw)
+            if code and (not code.isdigit() or len(code) not in (6, 9, 12)):
+                raise CellError(_("区划代码应为6位（区县）、9位（乡镇街道）或12位（村社区）数字。"))
+            return code
+        raise AssertionError(column.kind)
+
+    # --- chunk lookups -----------------------------------------------------------------
+
+    def load_regions(self, codes) -> None:
+        missing = {c for c in codes if c and c not in self.regions}
+        if missing:
+            found = {r.code: r for r in Region.objects.filter(code__in=missing)}
+            for code in missing:
+                self.regions[code] = found.get(code)
+
+    def region_issue(self, row: dict, code: str) -> Issue | None:
+        region = self.regions.get(code)
+        header = self.header("region")
+        if region is None:
+            return Issue(row["row"], header, code, _("区划代码 %(code)s 不存在。") % {"code": code})
+        if not region_in_jurisdiction(self.user, code):
+            return Issue(row["row"], header, code, _("区划 %(code)s 不在您的辖区内。") % {"code": code})
+        return None
+
+    def duplicate_in_file(self, row: dict, key: tuple, column: str, value: str) -> Issue | None:
+        first = self.seen.setdefault(key, row["row"])
+        if first != row["row"]:
+            return Issue(row["row"], self.header(column), value,
+                         _("与第 %(first)s 行重复，同一文件中不能出现两次。") % {"first": first})
+        return None
+
+    def check_rows(self, rows: list[tuple[int, tuple]]) -> tuple[list[dict], list[Issue]]:
+        """Raw rows from the sheet → clean rows and issues."""
+        parsed, issues = [], []
+        for number, values in rows:
+            try:
+                row = self.parse(number, values)
+                self.check_row(row)
+            except RowErrors as error:
+                issues.extend(error.issues)
+                continue
+            parsed.append(row)
+        valid, more = self.check_against_database(parsed, first_pass=True)
+        return valid, issues + more
+
+    def check_row(self, row: dict) -> None:
+        """Rules within one row (no database)."""
+
+    def check_against_database(self, rows: list[dict], *, first_pass: bool) -> tuple[list[dict], list[Issue]]:
+        raise NotImplementedError
+
+    def stage(self, row: dict) -> dict:
+        """The row as JSON."""
+        return {k: _json(v) for k, v in row.items()}
+
+
+def _day(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _json(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+class HazardChecker(Checker):
+    kind = ImportKind.HAZARDS
+
+    def parse(self, number: int, values: tuple) -> dict:
+        position = self.layout.system_code_position if self.layout else None
+        if position is not None and position < len(values) and not cells.cell_text(self.raw(values, "original_code")):
+            # An exported ledger's hazard without an old code: our 隐患编号 becomes it.
+            index = self.layout.positions["original_code"]
+            values = list(values) + [None] * max(0, index + 1 - len(values))
+            values[index] = values[position]
+        return super().parse(number, values)
+
+    def check_row(self, row: dict) -> None:
+        issues = []
+
+        def problem(key: str, message: str):
+            issues.append(Issue(row["row"], self.header(key), cells.cell_text(row.get(key))[:200], message))
+
+        status = row["status"]
+        found = row["found_at"]
+        found_day = _day(found)
+        if not (row["enterprise_name"] or row["credit_code"] or row["region"]):
+            problem("region", _("请填写所属区划代码，或填写生产经营单位/统一社会信用代码。"))
+        original, current = row["original_deadline"], row["current_deadline"]
+        if status in NOT_YET_ASSIGNED and (original or current):
+            problem("current_deadline", _("状态为“%(status)s”的隐患尚未交办，不应填写整改期限。") % {"status": S(status).label})
+        if status in DEADLINE_REQUIRED and not (original or current):
+            problem("current_deadline", _("状态为“%(status)s”时须填写整改期限。") % {"status": S(status).label})
+        if original and original < found_day:
+            problem("original_deadline", _("整改期限（%(d)s）早于发现日期（%(f)s）。") % {"d": original, "f": found_day})
+        if current and current < found_day:
+            problem("current_deadline", _("整改期限（%(d)s）早于发现日期（%(f)s）。") % {"d": current, "f": found_day})
+        if original and current and current < original:
+            problem("current_deadline", _("整改期限不能早于原整改期限（%(d)s）。") % {"d": original})
+        previous, previous_key = found_day, "found_at"
+        for key, statuses in STAGE_DATES:
+            day = row[key]
+            if day and status not in statuses:
+                problem(key, _("状态为“%(status)s”时不应填写“%(column)s”。") % {
+                    "status": S(status).label, "column": self.header(key)})
+            elif day and day < previous:
+                problem(key, _("“%(column)s”（%(d)s）早于“%(before)s”（%(p)s）。") % {
+                    "column": self.header(key), "d": day, "before": self.header(previous_key), "p": previous})
+            if day:
+                previous, previous_key = day, key
+        required_date = {S.RECTIFICATION_REPORTED: "rectified_at", S.VERIFIED: "verified_at", S.SIGNED_OFF: "signed_off_at"}
+        if status in required_date and not row[required_date[status]]:
+            key = required_date[status]
+            problem(key, _("状态为“%(status)s”时须填写“%(column)s”。") % {"status": S(status).label, "column": self.header(key)})
+        if status == S.REJECTED and not row["rejection_reason"]:
+            problem("rejection_reason", _("状态为“不予认定”时须填写不予认定理由。"))
+        if issues:
+            raise RowErrors(issues)
+
+    def check_against_database(self, rows, *, first_pass):
+        issues: list[Issue] = []
+        self.load_regions(r["region"] for r in rows)
+        enterprises = self._enterprises(rows, first_pass=first_pass)
+        existing = self._existing_codes(rows)
+        valid = []
+        for row in rows:
+            problems = []
+            enterprise = None
+            if first_pass:
+                enterprise, problem = self._match_enterprise(row, enterprises)
+                if problem:
+                    problems.append(problem)
+            elif row["enterprise"]:
+                enterprise = enterprises.get(row["enterprise"])
+                if enterprise is None:
+                    problems.append(Issue(row["row"], self.header("enterprise_name"), row.get("enterprise_name") or "",
+                                          _("该单位已不存在或已不在您的辖区内。")))
+            if enterprise is not None:
+                row["enterprise"] = enterprise.pk
+                row["enterprise_label"] = enterprise.name
+                row["region"] = row["region"] or enterprise.region_id
+                row["sector"] = row["sector"] or enterprise.sector_id
+                if row["region"] and not row["region"].startswith(enterprise.region_id[:COUNTY_LENGTH]):
+                    problems.append(Issue(row["row"], self.header("region"), row["region"],
+                                          _("所属区划与该单位所在区县（%(code)s）不一致。") % {"code": enterprise.region_id[:6]}))
+            elif first_pass:
+                row["enterprise"] = None
+            if row["region"]:
+                self.load_regions([row["region"]])
+                problem = self.region_issue(row, row["region"])
+                if problem:
+                    problems.append(problem)
+            if not row["sector"] and not problems:
+                problems.append(Issue(row["row"], self.header("sector"), "", _("请填写行业领域（无单位时必填）。")))
+            if problems:
+                issues.extend(problems)
+                continue
+            county = row["region"][:COUNTY_LENGTH]
+            code = row["original_code"]
+            duplicate = self.duplicate_in_file(row, (county, code), "original_code", code)
+            if duplicate:
+                issues.append(duplicate)
+                continue
+            match = existing.get((county, code)) or existing.get(("", code))
+            if match:
+                issues.append(Issue(row["row"], self.header("original_code"), code,
+                                    _("已导入过（隐患编号 %(code)s），本行跳过。") % {"code": match}
+                                    if region_in_jurisdiction(self.user, row["region"]) else _("已导入过，本行跳过。"),
+                                    kind=IssueKind.SKIPPED))
+                continue
+            valid.append(row)
+        return valid, issues
+
+    def _enterprises(self, rows, *, first_pass: bool) -> dict:
+        """The visible enterprises the rows name: by credit code, by name, or (re-check) by id."""
+        visible = Enterprise.objects.visible_to(self.user).order_by().only("id", "name", "credit_code", "region_id", "sector_id")
+        if not first_pass:
+            ids = {r["enterprise"] for r in rows if r["enterprise"]}
+            return {e.pk: e for e in visible.filter(pk__in=ids)} if ids else {}
+        codes = {r["credit_code"] for r in rows if r["credit_code"]}
+        names = {r["enterprise_name"] for r in rows if r["enterprise_name"] and not r["credit_code"]}
+        found: dict = {"codes": {}, "names": defaultdict(list)}
+        if codes or names:
+            for enterprise in visible.filter(Q(credit_code__in=codes) | Q(name__in=names)):
+                found["codes"][enterprise.credit_code] = enterprise
+                found["names"][enterprise.name].append(enterprise)
+        return found
+
+    def _match_enterprise(self, row, found) -> tuple[Enterprise | None, Issue | None]:
+        code, name = row["credit_code"], row["enterprise_name"]
+        if code:
+            enterprise = found["codes"].get(code)
+            if enterprise is None:
+                return None, Issue(row["row"], self.header("credit_code"), code,
+                                   _("在您的辖区内找不到统一社会信用代码为 %(code)s 的单位（可先导入单位名录）。") % {"code": code})
+            return enterprise, None
+        if name:
+            matches = found["names"].get(name, [])
+            if not matches:
+                return None, Issue(row["row"], self.header("enterprise_name"), name,
+                                   _("在您的辖区内找不到名为“%(name)s”的单位，请核对全称或填写统一社会信用代码。") % {"name": name})
+            if len(matches) > 1:
+                return None, Issue(row["row"], self.header("enterprise_name"), name,
+                                   _("辖区内有 %(n)s 个名为“%(name)s”的单位，请填写统一社会信用代码以区分。") % {"n": len(matches), "name": name})
+            return matches[0], None
+        return None, None
+
+    def _existing_codes(self, rows) -> dict[tuple[str, str], str]:
+        """(county, old code) → our code, for codes already in the system. An old code is unique
+        within its county; a hazardtrack code (隐患编号) is unique everywhere."""
+        codes = {r["original_code"] for r in rows}
+        if not codes:
+            return {}
+        result = {}
+        matches = Hazard.objects.filter(Q(original_code__in=codes) | Q(code__in=codes)).order_by().values_list(
+            "original_code", "code", "region_id")
+        for original, code, region in matches:
+            if original in codes:
+                result[(region[:COUNTY_LENGTH], original)] = code
+            if code in codes:
+                result[("", code)] = code
+        return result
+
+
+class EnterpriseChecker(Checker):
+    kind = ImportKind.ENTERPRISES
+
+    def check_against_database(self, rows, *, first_pass):
+        issues: list[Issue] = []
+        self.load_regions(r["region"] for r in rows)
+        codes = {r["credit_code"] for r in rows}
+        existing = dict(Enterprise.objects.filter(credit_code__in=codes).order_by().values_list("credit_code", "region_id"))
+        prefix = region_prefix(self.user)
+        valid = []
+        for row in rows:
+            problem = self.region_issue(row, row["region"])
+            if problem:
+                issues.append(problem)
+                continue
+            code = row["credit_code"]
+            duplicate = self.duplicate_in_file(row, (code,), "credit_code", code)
+            if duplicate:
+                issues.append(duplicate)
+                continue
+            if code in existing:
+                if prefix is not None and existing[code].startswith(prefix):
+                    issues.append(Issue(row["row"], self.header("credit_code"), code, _("该单位已登记，本行跳过。"),
+                                        kind=IssueKind.SKIPPED))
+                else:
+                    issues.append(Issue(row["row"], self.header("credit_code"), code,
+                                        _("该统一社会信用代码已被其他辖区登记，不能重复登记。")))
+                continue
+            row["risk_colour"] = row["risk_colour"] or RiskColour.BLUE
+            valid.append(row)
+        return valid, issues
+
+
+CHECKERS = {ImportKind.HAZARDS: HazardChecker, ImportKind.ENTERPRISES: EnterpriseChecker}
+
+
+def revive(kind: str, data: dict) -> dict:
+    """A staged JSON row back into Python values."""
+    row = dict(data)
+    for key, column in {c.key: c for c in COLUMNS[kind]}.items():
+        value = row.get(key)
+        if value in (None, ""):
+            continue
+        if column.kind == "date":
+            row[key] = datetime.date.fromisoformat(value)
+        elif column.kind == "datetime":
+            row[key] = (datetime.datetime.fromisoformat(value) if "T" in value
+                        else datetime.date.fromisoformat(value))
+        elif column.kind == "decimal":
+            row[key] = Decimal(value)
+    return row
+
+
+HAZARD_DEFAULTS = {"category": HazardCategory.UNSAFE_CONDITION, "source": HazardSource.INSPECTION}
