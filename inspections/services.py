@@ -404,10 +404,11 @@ def plan_inspector_pool(plan: InspectionPlan) -> list[int]:
 
 def plan_draw(*, plan_id: int, actor: User, seed: str = "") -> InspectionPlan:
     """Draw enterprises and teams, store the inputs, schedule one inspection per drawn enterprise."""
-    _require_role(actor, PLANNERS, _("只有审核督办人员或管理员可以抽取。"))
     seed = (seed or "").strip() or secrets.token_hex(8)
     with transaction.atomic():
+        # Visibility first: another jurisdiction's plan is a 404 whatever the caller's role.
         plan = get_visible_or_404(InspectionPlan.objects.select_for_update(), actor, pk=plan_id)
+        _require_role(actor, PLANNERS, _("只有审核督办人员或管理员可以抽取。"))
         if plan.status != PlanStatus.DRAFT:
             raise DomainError("already_drawn", _("该计划已于 %(at)s 抽取，不能重复抽取。")
                               % {"at": timezone.localtime(plan.drawn_at).strftime("%Y-%m-%d %H:%M")})
@@ -452,9 +453,9 @@ def plan_draw(*, plan_id: int, actor: User, seed: str = "") -> InspectionPlan:
 
 def plan_publish(*, plan_id: int, actor: User) -> InspectionPlan:
     """一公开: the plan's list (enterprise, date, outcome) appears on the public page."""
-    _require_role(actor, PLANNERS, _("只有审核督办人员或管理员可以公开抽查结果。"))
     with transaction.atomic():
         plan = get_visible_or_404(InspectionPlan.objects.select_for_update(), actor, pk=plan_id)
+        _require_role(actor, PLANNERS, _("只有审核督办人员或管理员可以公开抽查结果。"))
         if plan.status == PlanStatus.DRAFT:
             raise DomainError("not_drawn", _("计划尚未抽取，不能公开。"))
         if plan.status != PlanStatus.PUBLISHED:

@@ -560,12 +560,8 @@ if route_exists("inspections:list"):
         "inspections:plans": ListOf(plan, own_hidden_for=NOT_REGULATORS),
         "inspections:plan-new": LoginOnly(),
         "inspections:plan": Scoped(plan, own_hidden_for=NOT_REGULATORS),
-        # The role is checked before the plan is looked up: an inspector is sent back with a
-        # message for ANY plan id (nothing about the plan leaks; the house rule would prefer 404).
-        "inspections:plan-draw": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS,
-                                        expect=frozenset({302, 404})),
-        "inspections:plan-publish": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS,
-                                           expect=frozenset({302, 404})),
+        "inspections:plan-draw": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS),
+        "inspections:plan-publish": Scoped(plan, methods=("POST",), own_hidden_for=NOT_REGULATORS),
         "inspections:conflicts": LoginOnly(),
         "inspections:public": Public(published=True),
         "inspections:public-plan": Public(kwargs=published_plan_kwargs, published=True),
