@@ -3,6 +3,7 @@ import the valid ones, watch the progress bar, and export the ledger again."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from spreadsheets.choices import ImportStatus
 from spreadsheets.models import ImportJob
@@ -61,7 +62,9 @@ def test_the_progress_bar_follows_a_running_import_and_shows_the_result(live_ser
     assert page.locator("[data-progress-bar]").get_attribute("value") == "25"
 
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=600)
-    page.wait_for_function("document.querySelector('[data-progress-bar]').value === 60")
+    # expect() polls from Playwright's own script: the page's CSP forbids the eval that
+    # wait_for_function(<string>) needs.
+    expect(page.locator("[data-progress-bar]")).to_have_js_property("value", 60)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, processed_rows=1000, imported_rows=1000)
 
     page.wait_for_selector("[data-testid=imported]")  # the page reloaded itself with the result
