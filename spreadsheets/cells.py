@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .reading import cell_text
 
@@ -109,5 +110,5 @@ def choice(value, lookup: dict[str, str], labels: list[str]) -> str | None:
         return None
     found = lookup.get(raw) or lookup.get(raw.lower())
     if found is None:
-        raise CellError(_("“%(value)s”不是允许的值。可选：%(choices)s。") % {"value": raw[:40], "choices": "、".join(labels)})
+        raise CellError(_("“%(value)s”不是允许的值。可选：%(choices)s。") % {"value": raw[:40], "choices": pgettext("list separator", "、").join(labels)})
     return found

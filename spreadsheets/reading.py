@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hazardtrack.errors import DomainError
 
@@ -184,7 +185,7 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
             best = Layout(number, positions, headers, system)
             break
     if best is None:
-        expected = "、".join(str(c.header) for c in columns if c.required)
+        expected = pgettext("list separator", "、").join(str(c.header) for c in columns if c.required)
         raise refuse("wrong_template", _("找不到表头行：前 %(n)s 行中没有可识别的列名。这不是%(kind)s导入模板，请下载模板，按模板表头（%(expected)s 等）填写。") % {
             "n": HEADER_SEARCH_ROWS, "kind": SHEET_TITLES[kind], "expected": expected})
     if kind == "hazards" and "original_code" not in best.positions and best.system_code_position is not None:
@@ -195,7 +196,7 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
     missing = [str(c.header) for c in columns if c.required and c.key not in best.positions]
     if missing:
         raise refuse("wrong_template", _("表头缺少必填列：%(missing)s。请使用导入模板，或在第 %(row)s 行补上这些列。") % {
-            "missing": "、".join(missing), "row": best.header_row})
+            "missing": pgettext("list separator", "、").join(missing), "row": best.header_row})
     return best
 
 

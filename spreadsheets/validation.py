@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.choices import RiskColour
 from accounts.jurisdiction import region_in_jurisdiction, region_prefix
@@ -123,7 +124,7 @@ class Checker:
             name = cells.text(raw)
             if name and name not in self.sectors:
                 raise CellError(_("行业领域“%(value)s”不存在。可选：%(choices)s。") % {
-                    "value": name[:40], "choices": "、".join(self.sector_names)})
+                    "value": name[:40], "choices": pgettext("list separator", "、").join(self.sector_names)})
             return self.sectors.get(name) if name else None
         if column.kind == "credit_code":
             code = cells.text(raw).upper()
