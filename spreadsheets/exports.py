@@ -89,7 +89,7 @@ def ledger_table(*, user: User, params) -> Table:
 
     headers = [str(SYSTEM_CODE_HEADER), *(str(c.header) for c in HAZARD_COLUMNS), *(str(h) for h in LEDGER_EXTRA)]
     widths = [24, *(c.width for c in HAZARD_COLUMNS), 14, 10, 10]
-    return Table(str(SHEET_TITLES["hazards"]), headers, values(), widths)
+    return Table(str(SHEET_TITLES["hazards"]), headers, values(), widths, count=rows.count())
 
 
 def enterprise_table(*, user: User, params) -> Table:
@@ -103,7 +103,8 @@ def enterprise_table(*, user: User, params) -> Table:
                    e.contact_name, e.contact_phone, e.latitude, e.longitude, e.region.name]
 
     headers = [*(str(c.header) for c in ENTERPRISE_COLUMNS), str(_("区划名称"))]
-    return Table(str(SHEET_TITLES["enterprises"]), headers, values(), [c.width for c in ENTERPRISE_COLUMNS] + [14])
+    return Table(str(SHEET_TITLES["enterprises"]), headers, values(), [c.width for c in ENTERPRISE_COLUMNS] + [14],
+                 count=rows.count())
 
 
 def hazard_record_tables(*, user: User, pk: int) -> tuple[Hazard, list[Table]]:

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import audit
 from accounts.api.filtersets import EnterpriseFilterSet
 from hazards.views import form_error_from_domain
 from hazardtrack.errors import DomainError
@@ -126,7 +127,10 @@ def template(request, kind: str):
 @login_required
 @chinese
 def export_ledger(request, fmt: str):
-    return _respond(_format(fmt), _("隐患台账"), [exports.ledger_table(user=request.user, params=request.GET)])
+    fmt = _format(fmt)
+    table = exports.ledger_table(user=request.user, params=request.GET)
+    audit.record_export(request, f"spreadsheets.ledger.{fmt}", table.count)
+    return _respond(fmt, _("隐患台账"), [table])
 
 
 @login_required
@@ -134,10 +138,14 @@ def export_ledger(request, fmt: str):
 def export_hazard(request, pk: int, fmt: str):
     fmt = _format(fmt)
     hazard, tables = exports.hazard_record_tables(user=request.user, pk=pk)
+    audit.record_export(request, f"spreadsheets.hazard.{fmt}", 1, hazard=hazard.pk, code=hazard.code)
     return _respond(fmt, _("隐患记录-%(code)s") % {"code": hazard.code}, tables)
 
 
 @login_required
 @chinese
 def export_enterprises(request, fmt: str):
-    return _respond(_format(fmt), _("生产经营单位名录"), [exports.enterprise_table(user=request.user, params=request.GET)])
+    fmt = _format(fmt)
+    table = exports.enterprise_table(user=request.user, params=request.GET)
+    audit.record_export(request, f"spreadsheets.enterprises.{fmt}", table.count)
+    return _respond(fmt, _("生产经营单位名录"), [table])

@@ -44,6 +44,7 @@ class Table:
     headers: list[str]
     rows: Iterable[list]
     widths: list[int] | None = None
+    count: int | None = None  # the rows it will hold, where known before streaming (the audit log's count)
 
 
 def plain(value):

@@ -215,3 +215,24 @@ def test_exports_need_a_login(client, db):
     response = client.get("/spreadsheets/export/ledger.xlsx")
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_every_export_is_on_the_audit_trail_with_who_what_and_how_many(county, client):
+    from audit.choices import AuditAction
+    from audit.models import AuditLog
+
+    hazards = history(county)
+    client.force_login(county.supervisor)
+
+    content(client.get("/spreadsheets/export/ledger.xlsx?status=rectifying&status=signed_off"))
+    content(client.get("/spreadsheets/export/enterprises.csv"))
+    content(client.get(f"/spreadsheets/export/hazards/{hazards[0].pk}.xlsx"))
+
+    entries = AuditLog.objects.filter(action=AuditAction.EXPORT).order_by("id")
+    assert [(e.actor, e.target, e.detail["count"]) for e in entries] == [
+        (county.supervisor, "spreadsheets.ledger.xlsx", 2),
+        (county.supervisor, "spreadsheets.enterprises.csv", 2),  # the mine and the plant, not the neighbour's
+        (county.supervisor, "spreadsheets.hazard.xlsx", 1),
+    ]
+    assert entries[0].detail["path"] == "/spreadsheets/export/ledger.xlsx?status=rectifying&status=signed_off"
+    assert entries[2].detail["code"] == hazards[0].code
