@@ -43,7 +43,7 @@ class FormCase:
     form_of: Callable[[Any], forms.BaseForm] = lambda response: response.context["form"]
     data: Callable[[Any, forms.BaseForm], dict] | None = None  # else generic bad input
     expect_errors_on: tuple[str, ...] | None = None  # else every required visible field
-    kept: tuple[str, ...] | None = None  # texts that must be in the page; else what was typed
+    kept: tuple[str | re.Pattern, ...] | None = None  # texts/patterns in the page; else what was typed
 
 
 class People:
@@ -123,6 +123,52 @@ FORM_CASES: dict[str, FormCase] = {
         kept=(TYPED,),
     ),
 }
+
+
+# --- Excel import: the upload form on /spreadsheets/, the choice of mode on a validated job ----------
+
+def _chosen(name: str, value: str) -> re.Pattern:
+    """The radio button the user chose, still checked (a form that lost the choice shows the initial)."""
+    return re.compile(rf'<input type="radio" name="{name}" value="{value}"[^>]*\schecked[\s>]')
+
+
+def _upload_data(p, form):
+    from tests.spreadsheets.workbooks import upload
+
+    # A supervisor picks the non-default kind and a file that is no workbook at all.
+    return {"kind": "enterprises", "file": upload(b"not a workbook", "单位名录.txt", "text/plain")}
+
+
+def _validated_job(p):
+    """A job that was uploaded and validated: one row imports, one names an unknown enterprise."""
+    from spreadsheets import services
+    from tests.spreadsheets.workbooks import hazard_file, hazard_row, upload
+
+    rows = [hazard_row(original_code="A", enterprise_name=p.enterprise.name),
+            hazard_row(original_code="B", enterprise_name="无此单位")]
+    job = services.import_job_create(actor=p.supervisor, kind="hazards", upload=upload(hazard_file(rows)))
+    job = services.import_validate(job_id=job.pk)
+    assert job.status == "validated" and job.staged, (job.status, job.failure)
+    return p.supervisor, f"/spreadsheets/imports/{job.pk}/start/", f"/spreadsheets/imports/{job.pk}/"
+
+
+FORM_CASES.update({
+    "spreadsheets.forms.UploadForm": FormCase(
+        setup=lambda p: (p.supervisor, "/spreadsheets/", "/spreadsheets/"),
+        data=_upload_data,
+        expect_errors_on=("file",),
+        kept=(_chosen("kind", "enterprises"),),
+    ),
+    "spreadsheets.forms.StartForm": FormCase(
+        setup=_validated_job,
+        form_of=lambda response: response.context["start_form"],
+        # Not the default choice, and refused: the file has a row with an error.
+        data=lambda p, form: {"mode": "all_or_nothing"},
+        expect_errors_on=("mode",),
+        kept=(_chosen("mode", "all_or_nothing"),),
+    ),
+})
+
 # Bases and mixins that are never rendered themselves.
 ABSTRACT = {"hazards.forms.TransitionForm", "incidents.forms.ActionForm", "tipoffs.forms.ActionForm",
             "tipoffs.forms.RewardStepForm"}
@@ -255,7 +301,26 @@ def test_bad_input_shows_chinese_field_errors_and_keeps_what_was_typed(path, cli
         for message in messages:
             assert str(message).replace('"', "&quot;") in page or str(message) in page, f"{path}: {message} not shown"
     for text in kept:
-        assert text in page, f"{path}: what the user typed ({text!r}) is gone from the page"
+        found = text.search(page) if isinstance(text, re.Pattern) else text in page
+        assert found, f"{path}: what the user typed ({text!r}) is gone from the page"
+
+
+def test_the_import_forms_refuse_a_missing_or_unknown_choice_in_chinese(client, settings):
+    """What the form itself refuses (before any service runs) on the two import forms."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    people = People()
+    user, start_url, _page = _validated_job(people)
+    client.force_login(user)
+
+    upload = client.post("/spreadsheets/", {"kind": "", "csrfmiddlewaretoken": "sent-by-every-browser"})
+    start = client.post(start_url, {"mode": "everything"})
+
+    for response, form, fields in ((upload, "form", ("kind", "file")), (start, "start_form", ("mode",))):
+        assert response.status_code == 400
+        errors = response.context[form].errors
+        for name in fields:
+            assert errors.get(name) and all(CJK.search(m) for m in errors[name]), errors.as_data()
+            assert all(m in response.content.decode() for m in errors[name])
 
 
 def test_the_login_form_says_why_in_chinese_and_keeps_the_username(client, settings):
