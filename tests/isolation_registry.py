@@ -586,6 +586,58 @@ if route_exists("inspections:list"):
 
 
 
+if route_exists("spreadsheets:index"):
+    def _importer(w: World, place: Place):
+        """Who uploads a ledger in `place`: county staff who live there (the neighbour
+        enterprise's contact cannot import, so its township's county inspector does)."""
+        return w.own.other_user if place is w.neighbour else place.other_user
+
+    def import_job(w: World, place: Place, user) -> Target:
+        """A validated hazard ledger uploaded in `place`: one valid row, one whose enterprise is
+        unknown (an issue whose value only the uploader's jurisdiction may read)."""
+        from spreadsheets import services
+        from spreadsheets.choices import ImportKind
+        from tests.spreadsheets.workbooks import hazard_file, hazard_row, upload
+
+        token = place.token()
+        unknown = f"未登记单位{token}"
+        content = hazard_file([hazard_row(original_code=f"TZ-{token}-1", enterprise_name=place.enterprise.name),
+                               hazard_row(original_code=f"TZ-{token}-2", enterprise_name=unknown)])
+        job = services.import_job_create(actor=_importer(w, place), kind=ImportKind.HAZARDS,
+                                         upload=upload(content, f"隐患台账{token}.xlsx"))
+        job = services.import_validate(job_id=job.pk)
+        assert job.status == "validated" and job.valid_rows == 1 and job.error_rows == 1, (job.status, job.failure)
+        return Target(kwargs={"pk": job.pk}, markers=[job.original_name, unknown], obj=job)
+
+    def failed_import_job(w: World, place: Place, user) -> Target:
+        """A job that stopped with a failure message: the only text its status JSON carries (JSON
+        escapes the Chinese, so the ASCII token is the marker that can be found there)."""
+        from spreadsheets import services
+
+        target = import_job(w, place, user)
+        token = place.token()
+        failure = f"导入中止：第3行写入失败（{token}）"
+        job = services.fail_job(target.obj, failure, stopped_at_row=3)
+        return Target(kwargs=target.kwargs, markers=[*target.markers, failure, token], obj=job)
+
+    # Import jobs are scoped to the uploader's region (county staff); enterprise contacts and grid
+    # workers cannot import and see no job, not even their own county's.
+    ROUTES.update({
+        "spreadsheets:index": ListOf(import_job, own_hidden_for=NOT_REGULATORS),
+        # Option lists are choices and sectors only (no regions or enterprises); a Reference takes
+        # one set of kwargs, and both kinds are written by the same writing.template_response.
+        "spreadsheets:template": Reference(kwargs={"kind": "hazards"}),
+        "spreadsheets:job": Scoped(import_job, own_hidden_for=NOT_REGULATORS),
+        "spreadsheets:job-start": Scoped(import_job, methods=("POST",), body={"POST": {"mode": "valid_rows"}},
+                                         own_hidden_for=NOT_REGULATORS),
+        "spreadsheets:job-status": Scoped(failed_import_job, own_hidden_for=NOT_REGULATORS),
+        "spreadsheets:job-errors": Scoped(import_job, own_hidden_for=NOT_REGULATORS),
+        "spreadsheets:export-ledger": ListOf(hazard, kwargs={"fmt": "xlsx"}),
+        "spreadsheets:export-hazard": Scoped(hazard, variants=[{"fmt": "xlsx"}, {"fmt": "csv"}]),
+        "spreadsheets:export-enterprises": ListOf(enterprise, kwargs={"fmt": "csv"}),
+    })
+
+
 
 if route_exists("javascript-catalog"):
     ROUTES["javascript-catalog"] = Public()  # the JS message catalog

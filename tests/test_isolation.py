@@ -134,7 +134,10 @@ def body_for(rule, method: str, target: Target | None) -> dict:
 def text_of(response) -> str:
     """Everything a client receives, as text: headers and the body, decoded for exports."""
     if getattr(response, "streaming", False):
-        raw = b"".join(response.streaming_content)
+        # A streamed body can be read once: keep it, or a second look would search only headers.
+        if not hasattr(response, "_isolation_body"):
+            response._isolation_body = b"".join(response.streaming_content)
+        raw = response._isolation_body
     else:
         raw = response.content
     content_type = response.get("Content-Type", "")
