@@ -39,7 +39,15 @@ from PIL import Image, ImageDraw
 from hazards import services
 from incidents.demo import seed_incidents
 from hazards.choices import HazardStatus
-from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from hazards.models import (
+    Attachment,
+    ExtensionRequest,
+    Hazard,
+    HazardEvent,
+    RectificationPlan,
+    ResumeApplication,
+    resume_review_due,
+)
 from inspections import demo as inspections_demo
 from supervision.demo import seed_supervision
 from tipoffs.demo import demo_tipoffs_exist, seed_tipoffs
@@ -574,7 +582,8 @@ MEDIA = ("《邵阳日报》", "湖南卫视《都市1时间》", "红网", "《
 
 @dataclass
 class Step:
-    kind: str  # create, on_spot, confirm, reject, list, assign, plan, ext_request, ext_decide, report, verify, sign_off
+    kind: str  # create, on_spot, confirm, reject, list, assign, plan, ext_request, ext_decide, report, verify,
+    #            resume_apply, resume_review, sign_off
     day: int  # relative to the hazard's finding while planning; days from today once placed
     opts: dict = field(default_factory=dict)
     minute: int = 0  # minute of the local day
@@ -620,7 +629,7 @@ SCENARIOS: list[tuple[str, int, dict]] = [
     ("signed_off", 1, {"fails": 1, "ext": "approved"}),
     ("signed_off", 15, {"late": True}),
     ("signed_off", 99, {}),
-    ("verified", 1, {"major": True, "listing": "city"}),
+    ("verified", 1, {"major": True, "listing": "city", "suspended": True}),  # resume review pending
     ("verified", 1, {"fails": 1}),
     ("verified", 10, {}),
     ("rect_reported", 1, {"major": True, "listing": "county"}),
@@ -831,6 +840,8 @@ def build_hazard_plans(enterprises: list[EnterpriseSpec]) -> list[HazardPlan]:
 
             steps, original, current = _place(rng, scenario, opts)
             _clock(rng, steps)
+            if opts.get("suspended") and scenario in ("verified", "signed_off"):
+                _with_resume_review(steps, reviewed=scenario == "signed_off")
             plan = HazardPlan(
                 scenario=scenario, county=county, enterprise=enterprise, township=township, sector=sector,
                 template=template, level="major" if major else "general", source=source, steps=steps,
@@ -842,6 +853,18 @@ def build_hazard_plans(enterprises: list[EnterpriseSpec]) -> list[HazardPlan]:
             plans.append(plan)
     plans.sort(key=lambda p: (p.steps[0].day, p.steps[0].minute))
     return plans
+
+
+def _with_resume_review(steps: list[Step], *, reviewed: bool) -> None:
+    """A major hazard under 停产停业 applies to resume right after reporting its rectification
+    (with the assessment report) and, when `reviewed`, passes the on-site review right after the
+    verification: within the 10 days and before the sign-off, which the services refuse until
+    then. No random draws here, so the rest of the demo ledger stays as it was."""
+    report = max(i for i, s in enumerate(steps) if s.kind == "report")
+    steps.insert(report + 1, Step("resume_apply", steps[report].day, minute=steps[report].minute + 1))
+    if reviewed:
+        verify = max(i for i, s in enumerate(steps) if s.kind == "verify")
+        steps.insert(verify + 1, Step("resume_review", steps[verify].day, minute=steps[verify].minute + 1))
 
 
 COUNTY_STAFF = {
@@ -891,7 +914,8 @@ def _cast(plan: HazardPlan, rng: random.Random, first_code: str) -> None:
         step.actor = {
             "create": finder, "on_spot": finder, "confirm": supervisor, "reject": supervisor, "list": lister,
             "assign": supervisor, "plan": plan_submitter, "ext_request": plan_submitter, "ext_decide": supervisor,
-            "report": reporter, "verify": verifier, "sign_off": signer,
+            "report": reporter, "verify": verifier, "resume_apply": reporter, "resume_review": signer,
+            "sign_off": signer,
         }[step.kind]
     plan.steps[0].opts["tracker"] = tracker
 
@@ -1054,6 +1078,12 @@ class _Player:
                 self._call(services.hazard_verify, step, passed=passed,
                            comment="经现场复查，整改措施已落实到位，同意通过。" if passed else rng.choice(FAIL_COMMENTS),
                            photos=self._photos(1, after=True) if passed and rng.random() < 0.3 else [])
+            elif step.kind == "resume_apply":
+                self._call(services.hazard_apply_resume, step,
+                           content=f"“{t.title}”已整改完毕，经第三方机构评估具备安全生产条件，申请恢复生产。")
+            elif step.kind == "resume_review":
+                self._call(services.hazard_review_resume, step, passed=True,
+                           opinion="经现场审查，整改措施落实到位，同意恢复生产。")
             elif step.kind == "sign_off":
                 self._call(services.hazard_sign_off, step, comment="整改到位，同意销号。")
             else:  # pragma: no cover
@@ -1118,6 +1148,20 @@ class _Player:
             return {k: self._remap(v) for k, v in value.items()}
         return value
 
+    def _backdate_resume(self, applied_at: datetime.datetime | None, reviewed_at: datetime.datetime | None) -> None:
+        """The application to resume (and its review) on their planned days; the dates the
+        services wrote into the events' changes (due date, review date: from today) follow."""
+        if applied_at is None:
+            return
+        application = ResumeApplication.objects.get(hazard=self.hazard)
+        applied_on = timezone.localtime(applied_at).date()
+        fields = {"submitted_at": applied_at, "review_due": resume_review_due(applied_on)}
+        self.date_map[application.review_due.isoformat()] = fields["review_due"].isoformat()
+        if reviewed_at is not None:
+            fields.update(reviewed_at=reviewed_at, review_date=timezone.localtime(reviewed_at).date())
+            self.date_map[application.review_date.isoformat()] = fields["review_date"].isoformat()
+        ResumeApplication.objects.filter(pk=application.pk).update(**fields)
+
     def _backdate(self) -> None:
         """SEED DATA ONLY. The services stamped every step with "now" and were given future
         stand-in deadlines; move timestamps and deadlines to the planned (past) ones. The order
@@ -1126,17 +1170,19 @@ class _Player:
         events = list(HazardEvent.objects.filter(hazard=hazard).order_by("id").values_list("id", "action", "changes"))
         if len(events) != len(self.times):  # pragma: no cover - a bug in the plan, not in the data
             raise RuntimeError(f"{hazard.code}: {len(events)} events, {len(self.times)} planned times")
+        timeline = [(action, at) for (_pk, action, _c), at in zip(events, self.times)]
+
+        def last(*actions):
+            times = [at for action, at in timeline if action in actions]
+            return times[-1] if times else None
+
+        self._backdate_resume(last("resume_applied"), last("resume_approved", "resume_refused"))
         at_by_event = {}
         for (pk, _action, changes), at in zip(events, self.times):
             at_by_event[pk] = at
             self.backdating.events.append((at, self._remap(changes), pk))
         for pk, event_id in Attachment.objects.filter(hazard=hazard).values_list("id", "event_id"):
             self.backdating.attachments.append((at_by_event[event_id], pk))
-        timeline = [(action, at) for (_pk, action, _c), at in zip(events, self.times)]
-
-        def last(*actions):
-            times = [at for action, at in timeline if action in actions]
-            return times[-1] if times else None
 
         def real(d: datetime.date | None) -> datetime.date | None:
             return d and datetime.date.fromisoformat(self.date_map.get(d.isoformat(), d.isoformat()))

@@ -303,6 +303,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the last import's hazards in the database")
     parser.add_argument("--inline-strings", action="store_true",
                         help="keep openpyxl's inline strings instead of a shared-strings table (slower to read)")
+    parser.add_argument("--json", type=Path, help="also write the measured values to this file (bench/run.py's excel_import case)")
     parser.add_argument("--export-child", choices=["xlsx", "csv"], help=argparse.SUPPRESS)
     parser.add_argument("--import-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -339,6 +340,12 @@ def main() -> None:
                 exports = {fmt: export(fmt) for fmt in ("xlsx", "csv")}
             if not (args.keep and n == args.repeat - 1):
                 clean(user)
+
+    if args.json:
+        args.json.write_text(json.dumps({
+            "rows": args.rows, "bare_s": bare, "validate_s": validate, "import_s": load, "total_s": total,
+            "peak_rss_mb": memory, "exports": exports,
+        }))
 
     def line(name, values, unit="s"):
         return f"| {name} | {statistics.median(values):.1f} {unit} | {p95(values):.1f} {unit} | {len(values)} |"

@@ -2,7 +2,7 @@
 every change is a transition with its audit event."""
 from django.contrib import admin
 
-from .models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan
+from .models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan, ResumeApplication
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +48,4 @@ class HazardEventAdmin(ReadOnlyAdmin):
 admin.site.register(Attachment, ReadOnlyAdmin)
 admin.site.register(ExtensionRequest, ReadOnlyAdmin)
 admin.site.register(RectificationPlan, ReadOnlyAdmin)
+admin.site.register(ResumeApplication, ReadOnlyAdmin)

@@ -71,6 +71,16 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "refused", _("不予批准")
 
 
+class ResumeReviewStatus(models.TextChoices):
+    """复产审查 of an application to resume production (申请复产)."""
+
+    PENDING = "pending", _("待审查")
+    PASSED = "passed", _("审查合格，同意复产")
+    FAILED = "failed", _("审查不合格")
+    # Rectification failed its verification (复查) while the application waited: it lapses.
+    WITHDRAWN = "withdrawn", _("已失效")
+
+
 class EventAction(models.TextChoices):
     CREATED = "created", _("上报隐患")
     RECTIFIED_ON_SPOT = "rectified_on_spot", _("立行立改")
@@ -86,6 +96,9 @@ class EventAction(models.TextChoices):
     RECTIFICATION_REPORTED = "rectification_reported", _("报告整改完成")
     VERIFIED = "verified", _("复查通过")
     VERIFICATION_FAILED = "verification_failed", _("复查不通过")
+    RESUME_APPLIED = "resume_applied", _("申请复产")
+    RESUME_APPROVED = "resume_approved", _("复产审查合格")
+    RESUME_REFUSED = "resume_refused", _("复产审查不合格")
     SIGNED_OFF = "signed_off", _("销号")
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
     IMPORTED = "imported", _("从台账导入")

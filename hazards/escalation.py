@@ -4,8 +4,9 @@ escalation notice once, and queue their deliveries.
 It is a handful of SQL statements over all hazards in ONE transaction, never a loop over rows:
 
 1. flag: hazards past their current deadline get `overdue_since`; the others lose it;
-2. notices: for every running hazard, the highest rung of its ladder due on `as_of` is inserted
-   into notices_notice, keyed uniquely by (hazard, kind, level, deadline) — re-running a night
+2. notices: for every running hazard, the highest rung of its ladder due on `as_of` (_rungs_sql,
+   which the ledger's due-soon filter also reads through `due_soon_sql`) is inserted into
+   notices_notice, keyed uniquely by (hazard, kind, level, deadline) — re-running a night
    inserts nothing, an approved extension (a new deadline) starts a fresh ladder, and a night
    after days of downtime inserts only the highest rung now due, not the ones it skipped;
 3. deliveries: the new notices' recipients, resolved by joins (enterprise contacts and the
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import re
 import socket
 import sys
 import time
@@ -29,6 +31,7 @@ import traceback
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from notices.choices import Channel, DeliveryStatus, NoticeKind, RunStatus, RunTrigger
@@ -106,18 +109,10 @@ def _escalate(run: EscalationRun) -> None:
 
 
 def _params(run: EscalationRun) -> dict:
-    ops = connection.ops
-    now = timezone.now()
-    # Only hazards whose deadline is at most this far ahead can be due for anything.
-    horizon = run.as_of + datetime.timedelta(days=_max_remind_days())
-    params = {
-        "as_of": ops.adapt_datefield_value(run.as_of),
-        "horizon": ops.adapt_datefield_value(horizon),
-        "now": ops.adapt_datetimefield_value(now),
+    params = _ladder_params(run.as_of)
+    params.update({
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
         "run_id": run.pk,
-        "assigned": DEADLINE_RUNNING_STATUSES[0].value,
-        "rectifying": DEADLINE_RUNNING_STATUSES[1].value,
-        "major": HazardLevel.MAJOR.value,
         "due_soon": NoticeKind.DUE_SOON.value,
         "overdue": NoticeKind.OVERDUE.value,
         "inapp": Channel.INAPP.value,
@@ -127,6 +122,21 @@ def _params(run: EscalationRun) -> dict:
         "sent": DeliveryStatus.SENT.value,
         "enterprise_role": "enterprise",
         "supervisor_role": "supervisor",
+    })
+    return params
+
+
+def _ladder_params(as_of: datetime.date) -> dict:
+    """The parameters of the ladder itself (_rungs_sql): the day, the statuses, the defaults."""
+    ops = connection.ops
+    # Only hazards whose deadline is at most this far ahead can be due for anything.
+    horizon = as_of + datetime.timedelta(days=_max_remind_days())
+    params = {
+        "as_of": ops.adapt_datefield_value(as_of),
+        "horizon": ops.adapt_datefield_value(horizon),
+        "assigned": DEADLINE_RUNNING_STATUSES[0].value,
+        "rectifying": DEADLINE_RUNNING_STATUSES[1].value,
+        "major": HazardLevel.MAJOR.value,
     }
     params.update({f"default_{f}": getattr(DEFAULT_LADDER, f) for f in LADDER_FIELDS})
     return params
@@ -177,7 +187,11 @@ def _by_level(kind: str) -> str:
             f"ELSE {_policy_column(kind + '_general')} END")
 
 
-def _notices_sql() -> str:
+def _rungs_sql() -> str:
+    """The ladder, in one place (the job's notices and the ledger's due-soon filter): for every
+    hazard with a running deadline at most %(horizon)s, the highest rung due on %(as_of)s under
+    its region's ladder — 3, 2, 1 (overdue), 0 (reminder: due soon) or NULL (nothing yet).
+    Columns: hazard_id, deadline, days_overdue, level."""
     # A hazard's policy: join the policy table once per region-code length (2, 4, 6, 9, 12
     # characters of the hazard's own region code) — equality joins the planner can hash —
     # and take the deepest match.
@@ -185,10 +199,15 @@ def _notices_sql() -> str:
         f"LEFT JOIN notices_escalationpolicy p{n} ON p{n}.region_id = substr(h.region_id, 1, {n})"
         for n in REGION_LENGTHS_DEEPEST_FIRST
     )
-    # INSERT first, then WITH: SQLite reports the row count only for statements that start with INSERT.
     return f"""
-INSERT INTO notices_notice (hazard_id, kind, level, deadline, as_of, overdue_days, run_id, created_at)
-WITH candidates AS (
+SELECT hazard_id, deadline, days_overdue,
+       -- Only the highest rung due today: a night after days of downtime does not send the rungs it missed.
+       CASE WHEN days_overdue >= level3_days THEN 3
+            WHEN days_overdue >= level2_days THEN 2
+            WHEN days_overdue >= 1 THEN 1
+            WHEN days_overdue >= -remind_days THEN 0
+       END AS level
+FROM (
     SELECT h.id AS hazard_id, h.current_deadline AS deadline, {_vendor()['days_overdue']} AS days_overdue,
            {_by_level('remind_days')} AS remind_days,
            {_by_level('level2_days')} AS level2_days,
@@ -196,16 +215,15 @@ WITH candidates AS (
     FROM hazards_hazard h
     {policy_joins}
     WHERE h.status IN (%(assigned)s, %(rectifying)s) AND h.current_deadline <= %(horizon)s
-), due AS (
-    -- Only the highest rung due today: a night after days of downtime does not send the rungs it missed.
-    SELECT hazard_id, deadline, days_overdue,
-           CASE WHEN days_overdue >= level3_days THEN 3
-                WHEN days_overdue >= level2_days THEN 2
-                WHEN days_overdue >= 1 THEN 1
-                WHEN days_overdue >= -remind_days THEN 0
-           END AS level
-    FROM candidates
-)
+) candidates
+"""
+
+
+def _notices_sql() -> str:
+    # INSERT first, then WITH: SQLite reports the row count only for statements that start with INSERT.
+    return f"""
+INSERT INTO notices_notice (hazard_id, kind, level, deadline, as_of, overdue_days, run_id, created_at)
+WITH due AS ({_rungs_sql()})
 SELECT d.hazard_id, CASE WHEN d.level = 0 THEN %(due_soon)s ELSE %(overdue)s END, d.level, d.deadline,
        %(as_of)s, d.days_overdue, %(run_id)s, %(now)s
 FROM due d
@@ -215,6 +233,25 @@ WHERE d.level IS NOT NULL
                   WHERE n.hazard_id = d.hazard_id AND n.deadline = d.deadline AND n.level >= d.level)
 ON CONFLICT DO NOTHING
 """
+
+
+def due_soon_sql(*, as_of: datetime.date) -> RawSQL:
+    """Ids of the hazards due soon (临期) on `as_of`: those whose reminder rung is due that day —
+    deadline running, today or later, within the reminder window of the hazard's level under
+    its region's ladder. For `pk__in=` (the ledger filter); positional parameters, as the ORM
+    query around it uses."""
+    # `deadline >= as_of` says nothing rung 0 does not; it is there for the planner, which
+    # pushes it into the subquery and so reads only the index range of the coming days.
+    sql = f"SELECT hazard_id FROM ({_rungs_sql()}) rungs WHERE level = 0 AND deadline >= %(as_of)s"
+    return RawSQL(*_positional(sql, _ladder_params(as_of)))
+
+
+_NAMED_PARAM = re.compile(r"%\((\w+)\)s")
+
+
+def _positional(sql: str, params: dict) -> tuple[str, list]:
+    """`%(name)s` placeholders as `%s` with their values in order (the ORM's style)."""
+    return _NAMED_PARAM.sub("%s", sql), [params[name] for name in _NAMED_PARAM.findall(sql)]
 
 
 # Recipients of the notices this run created; each UNION branch is an equality join.

@@ -3,7 +3,6 @@ supervisor's shared link and an API call select the same rows."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import F, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from rest_framework import serializers
 from accounts.models import Sector
 
 from .choices import RECTIFIED_STATUSES, HazardCategory, HazardLevel, HazardSource, HazardStatus
+from .escalation import due_soon_sql
 from .models import Hazard, local_today
 from .search import search_hazards
 
@@ -39,6 +39,11 @@ class HazardFilterSet(django_filters.FilterSet):
         choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_overdue", label=_("已逾期")
     )
     due_within = django_filters.NumberFilter(method="filter_due_within", label=_("N天内到期"), min_value=0)
+    # Due soon as the reminders define it: within the reminder window of the hazard's level
+    # under its region's escalation rules (3 days general, 7 major by default).
+    due_soon = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_due_soon", label=_("临期（提醒期内）")
+    )
     deadline_after = django_filters.DateFilter(field_name="current_deadline", lookup_expr="gte", label=_("期限起"))
     deadline_before = django_filters.DateFilter(field_name="current_deadline", lookup_expr="lte", label=_("期限止"))
     found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("发现日期起"))
@@ -92,6 +97,14 @@ class HazardFilterSet(django_filters.FilterSet):
         if value is False:
             return queryset.exclude(pk__in=queryset.overdue().values("pk"))
         return queryset
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_due_soon(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # The nightly job's own definition of a due reminder (hazards/escalation.py), not a copy.
+        due_soon = due_soon_sql(as_of=local_today())
+        return queryset.filter(pk__in=due_soon) if value else queryset.exclude(pk__in=due_soon)
 
     def filter_due_within(self, queryset, name, value):
         if value is None:

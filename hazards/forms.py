@@ -13,8 +13,8 @@ from accounts.choices import Role
 from accounts.models import Enterprise, Region, Sector, User
 
 from . import services
-from .choices import HazardCategory, HazardLevel, HazardSource, ListingLevel
-from .models import Hazard, RectificationPlan, local_today
+from .choices import HazardCategory, HazardLevel, HazardSource, ListingLevel, ResumeReviewStatus
+from .models import RESUME_REVIEW_DAYS, Hazard, RectificationPlan, local_today
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -271,6 +271,38 @@ class VerifyForm(TransitionForm):
         return {"passed": data["result"] == "pass", "comment": data.get("comment", ""), "photos": data["photos"]}
 
 
+class ApplyResumeForm(TransitionForm):
+    service = staticmethod(services.hazard_apply_resume)
+    content = forms.CharField(label=_("复产申请内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, not at import: in the language of this request.
+        self.fields["content"].help_text = _(
+            "整改和评估情况、具备的安全生产条件。监管部门应在申请之日起%(days)s日内现场审查。"
+        ) % {"days": RESUME_REVIEW_DAYS}
+
+
+class ReviewResumeForm(TransitionForm):
+    service = staticmethod(services.hazard_review_resume)
+    result = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect, choices=(
+        ("pass", _("审查合格，同意恢复生产")), ("fail", _("审查不合格，继续停产停业整改"))))
+    review_date = forms.DateField(label=_("现场审查日期"), widget=DATE_INPUT, initial=local_today)
+    opinion = forms.CharField(label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("不合格时须写明原因。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = self.hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING).first()
+        if pending is not None:
+            self.fields["review_date"].help_text = _("审查期限：%(due)s") % {"due": pending.review_due.isoformat()}
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"passed": data["result"] == "pass", "opinion": data.get("opinion", ""),
+                "review_date": data["review_date"]}
+
+
 class SignOffForm(TransitionForm):
     service = staticmethod(services.hazard_sign_off)
     comment = forms.CharField(label=_("销号意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -286,5 +318,7 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "decide_extension": ExtensionDecisionForm,
     "report_rectification": RectificationReportForm,
     "verify": VerifyForm,
+    "apply_resume": ApplyResumeForm,
+    "review_resume": ReviewResumeForm,
     "sign_off": SignOffForm,
 }

@@ -21,6 +21,7 @@ from .choices import (
     HazardSource,
     HazardStatus,
     ListingLevel,
+    ResumeReviewStatus,
 )
 
 
@@ -226,6 +227,78 @@ class ExtensionRequest(models.Model):
                 fields=["hazard"], condition=Q(status="pending"), name="extension_one_pending_per_hazard"
             ),
         ]
+
+
+# 《安全生产事故隐患排查治理暂行规定》 art. 23: the regulator reviews on site within 10 days of
+# receiving the application to resume production.
+RESUME_REVIEW_DAYS = 10
+
+
+def resume_review_due(applied_on: datetime.date) -> datetime.date:
+    """The last calendar day (Asia/Shanghai) on which the on-site review is on time."""
+    return applied_on + datetime.timedelta(days=RESUME_REVIEW_DAYS)
+
+
+class ResumeApplicationQuerySet(models.QuerySet):
+    def with_people(self) -> "ResumeApplicationQuerySet":
+        """For a page naming the applicant and reviewer: one query, not one per name."""
+        return self.select_related("submitted_by", "reviewed_by")
+
+
+class ResumeApplication(models.Model):
+    """申请复产 of a major hazard under 停产停业, and its on-site 复产审查 by the regulator.
+
+    One row per application: a failed review leaves production suspended and the enterprise
+    applies again (a new row), so the history stays. The review is due RESUME_REVIEW_DAYS after
+    the application; a later one is recorded, and marked late.
+    """
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="resume_applications")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    content = models.TextField(_("复产申请内容"))
+    review_due = models.DateField(_("审查期限"))
+    status = models.CharField(_("审查结果"), max_length=16, choices=ResumeReviewStatus.choices,
+                              default=ResumeReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审查人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("审查记录时间"), null=True, blank=True)
+    review_date = models.DateField(_("现场审查日期"), null=True, blank=True)
+    review_opinion = models.TextField(_("审查意见"), blank=True)
+
+    objects = ResumeApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("复产申请")
+        verbose_name_plural = _("复产申请")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # At most one application awaiting review per hazard, enforced by the database.
+            models.UniqueConstraint(
+                fields=["hazard"], condition=Q(status="pending"), name="resume_one_pending_per_hazard"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(status="withdrawn") | Q(review_date__isnull=False),
+                name="resume_reviewed_has_review_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.get_status_display()}"
+
+    @property
+    def reviewed_late(self) -> bool:
+        """Reviewed on site after the due date."""
+        return self.review_date is not None and self.review_date > self.review_due
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Still waiting for its review past the due date."""
+        return self.status == ResumeReviewStatus.PENDING and (today or local_today()) > self.review_due
+
+    @property
+    def late(self) -> bool:
+        return self.reviewed_late or self.is_overdue()
 
 
 class HazardEvent(models.Model):

@@ -30,8 +30,17 @@ from .choices import (
     HazardSource,
     HazardStatus,
     ListingLevel,
+    ResumeReviewStatus,
 )
-from .models import ExtensionRequest, Hazard, HazardEvent, RectificationPlan, local_today
+from .models import (
+    ExtensionRequest,
+    Hazard,
+    HazardEvent,
+    RectificationPlan,
+    ResumeApplication,
+    local_today,
+    resume_review_due,
+)
 from .transitions import check_transition
 
 # Fields a reporter fills in; also the fields `hazard_update` may change while editable.
@@ -399,12 +408,14 @@ def hazard_report_rectification(
 
 def hazard_verify(*, hazard_id: int, actor: User, expected_version: int, passed: bool, comment: str = "",
                   photos=()) -> Hazard:
-    """复查 on site: pass → ready for sign-off; fail → back to rectifying, reasons required."""
+    """复查 on site: pass → ready for sign-off; fail → back to rectifying, reasons required (and an
+    application to resume production still waiting lapses: there is nothing to resume yet)."""
     if not passed:
         _require(comment, "reason_required", _("复查不通过时请写明原因。"), "comment")
     uploads = _check_uploads(photos, kind=AttachmentKind.AFTER)
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="verify") as hazard:
         hazard.verification_comment = (comment or "").strip()
+        changes = {}
         if passed:
             hazard.status = HazardStatus.VERIFIED
             hazard.verified_by, hazard.verified_at = actor, timezone.now()
@@ -412,17 +423,73 @@ def hazard_verify(*, hazard_id: int, actor: User, expected_version: int, passed:
         else:
             hazard.status = HazardStatus.RECTIFYING
             action = EventAction.VERIFICATION_FAILED
+            lapsed = hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING).update(
+                status=ResumeReviewStatus.WITHDRAWN)
+            if lapsed:
+                changes["resume_review"] = [ResumeReviewStatus.PENDING.value, ResumeReviewStatus.WITHDRAWN.value]
         _record(hazard, actor=actor, action=action, from_status=HazardStatus.RECTIFICATION_REPORTED, comment=comment,
-                uploads=uploads)
+                changes=changes, uploads=uploads)
+    return hazard
+
+
+def hazard_apply_resume(*, hazard_id: int, actor: User, expected_version: int, content: str) -> ResumeApplication:
+    """申请复产: a major hazard under 停产停业, rectified and assessed, asks to resume production —
+    the enterprise, or an inspector on its behalf. The regulator's on-site review is due within
+    RESUME_REVIEW_DAYS."""
+    _require(content, "content_required", _("请填写复产申请内容。"), "content")
+    with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
+                     name="apply_resume") as hazard:
+        submitted_at = timezone.now()
+        application = ResumeApplication.objects.create(
+            hazard=hazard, submitted_by=actor, submitted_at=submitted_at, content=content.strip(),
+            review_due=resume_review_due(timezone.localtime(submitted_at).date()),
+        )
+        _record(hazard, actor=actor, action=EventAction.RESUME_APPLIED, from_status=hazard.status, comment=content,
+                changes={"review_due": [None, application.review_due.isoformat()]})
+    return application
+
+
+def hazard_review_resume(*, hazard_id: int, actor: User, expected_version: int, passed: bool, opinion: str = "",
+                         review_date: datetime.date | None = None) -> Hazard:
+    """复产审查 on site, by a supervisor of the listing level or above: pass → 停产停业 lifted, the
+    sign-off may follow; fail → production stays suspended, reasons required, the enterprise may
+    apply again. A review after the due date is recorded and marked late, not refused."""
+    if not passed:
+        _require(opinion, "reason_required", _("审查不合格时请写明原因。"), "opinion")
+    today = local_today()
+    review_date = review_date or today
+    if review_date > today:
+        raise DomainError("review_date_in_future", _("现场审查日期不能晚于今天。"), status=400, field="review_date")
+    with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
+                     name="review_resume") as hazard:
+        application = hazard.resume_applications.select_for_update().get(status=ResumeReviewStatus.PENDING)
+        applied_on = timezone.localtime(application.submitted_at).date()
+        if review_date < applied_on:
+            raise DomainError("review_before_application", _("现场审查日期不能早于申请复产的日期（%(d)s）。")
+                              % {"d": applied_on.isoformat()}, status=400, field="review_date")
+        before = _snapshot(hazard, ["production_suspended"])
+        result = ResumeReviewStatus.PASSED if passed else ResumeReviewStatus.FAILED
+        application.status = result
+        application.reviewed_by, application.reviewed_at = actor, timezone.now()
+        application.review_date, application.review_opinion = review_date, (opinion or "").strip()
+        application.save()
+        if passed:
+            hazard.production_suspended = False
+        changes = {
+            "resume_review": [ResumeReviewStatus.PENDING.value, result.value],
+            "review_date": [None, review_date.isoformat()],
+            **_diff(before, hazard),
+        }
+        _record(hazard, actor=actor, action=EventAction.RESUME_APPROVED if passed else EventAction.RESUME_REFUSED,
+                from_status=hazard.status, comment=opinion, changes=changes)
     return hazard
 
 
 def hazard_sign_off(*, hazard_id: int, actor: User, expected_version: int, comment: str = "") -> Hazard:
-    """销号. 隐患不消除不销号: the rules refuse it without verification and evidence."""
+    """销号. 隐患不消除不销号: the rules refuse it without verification and evidence, and a major
+    hazard under 停产停业 until its resume review passed (hazard_review_resume lifts it)."""
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="sign_off") as hazard:
         hazard.status = HazardStatus.SIGNED_OFF
         hazard.signed_off_by, hazard.signed_off_at = actor, timezone.now()
-        if hazard.production_suspended:
-            hazard.production_suspended = False  # resumption approved with the sign-off
         _record(hazard, actor=actor, action=EventAction.SIGNED_OFF, from_status=HazardStatus.VERIFIED, comment=comment)
     return hazard

@@ -17,7 +17,7 @@ from accounts.choices import REGION_CODE_LENGTH, Role
 from accounts.jurisdiction import region_in_jurisdiction
 from hazardtrack.errors import DomainError
 
-from .choices import ExtensionStatus, HazardLevel, HazardStatus, ListingLevel
+from .choices import ExtensionStatus, HazardLevel, HazardStatus, ListingLevel, ResumeReviewStatus
 from .models import Hazard
 
 S = HazardStatus
@@ -48,18 +48,71 @@ def _not_the_rectification_reporter(hazard: Hazard, user) -> None:
         raise DomainError("role_not_allowed", _("复查须由监管部门人员现场进行。"))
 
 
+def _level_short_of(hazard: Hazard, user) -> ListingLevel | None:
+    """The level a major hazard's sign-off and resume review need — its listing level, county
+    when not listed — when `user` sits below it; None when the user's level suffices."""
+    required = ListingLevel(hazard.listing_level or ListingLevel.COUNTY)
+    own_length = len(user.region_id) if user.region_id else 0  # admins without a region: all levels
+    return required if own_length > REGION_CODE_LENGTH[required] else None
+
+
 def _signer_level_suffices(hazard: Hazard, user) -> None:
     """General hazards: any supervisor of the jurisdiction. Major hazards: a supervisor of the
     listing level or above (county level at least when not listed)."""
     if hazard.level != HazardLevel.MAJOR:
         return
-    required = hazard.listing_level or ListingLevel.COUNTY
-    own_length = len(user.region_id) if user.region_id else 0  # admins without a region: all levels
-    if own_length > REGION_CODE_LENGTH[required]:
+    required = _level_short_of(hazard, user)
+    if required is not None:
         raise DomainError(
             "signer_level_too_low",
-            _("重大事故隐患须由%(level)s或以上的监管人员销号。") % {"level": ListingLevel(required).label},
+            _("重大事故隐患须由%(level)s或以上的监管人员销号。") % {"level": required.label},
             status=403,
+        )
+
+
+def _reviewer_level_suffices(hazard: Hazard, user) -> None:
+    """复产审查: by a supervisor of the listing level or above, as for the sign-off it allows."""
+    required = _level_short_of(hazard, user)
+    if required is not None:
+        raise DomainError(
+            "reviewer_level_too_low",
+            _("复产审查须由%(level)s或以上的监管人员进行。") % {"level": required.label},
+            status=403,
+        )
+
+
+def _production_suspended(hazard: Hazard, user) -> None:
+    if not hazard.production_suspended:
+        raise DomainError("not_suspended", _("该隐患未被责令停产停业，无需申请复产。"))
+
+
+def _assessment_reported(hazard: Hazard, user) -> None:
+    if not hazard.assessment_report.strip():
+        raise DomainError("no_assessment", _("申请复产前须提交整改评估报告。"))
+
+
+def _no_pending_resume(hazard: Hazard, user) -> None:
+    if hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING).exists():
+        raise DomainError("resume_pending", _("已有一份待审查的复产申请，请等待审查结果。"))
+
+
+def _pending_resume_of_another(hazard: Hazard, user) -> None:
+    applicant = (
+        hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING)
+        .values_list("submitted_by_id", flat=True).first()
+    )
+    if applicant is None:
+        raise DomainError("no_pending_resume", _("没有待审查的复产申请。"))
+    if applicant == user.pk:
+        raise DomainError("same_reviewer", _("复产审查须由申请人以外的人员进行，您不能审查自己提交的复产申请。"))
+
+
+def _production_resumed(hazard: Hazard, user) -> None:
+    # 停产停业 ends only with a passed 复产审查; sign-off (核销) comes after it, never instead.
+    if hazard.level == HazardLevel.MAJOR and hazard.production_suspended:
+        raise DomainError(
+            "resume_review_required",
+            _("该重大事故隐患仍处于停产停业状态，须经复产审查合格后方可销号。"),
         )
 
 
@@ -124,11 +177,25 @@ TRANSITIONS: dict[str, Transition] = {
             (_not_the_rectification_reporter,),
         ),
         Transition(
+            "apply_resume",
+            pgettext_lazy("transition", "申请复产"),
+            (S.RECTIFICATION_REPORTED, S.VERIFIED),
+            STAFF_AND_ENTERPRISE,
+            (_only_major, _production_suspended, _assessment_reported, _no_pending_resume),
+        ),
+        Transition(
+            "review_resume",
+            pgettext_lazy("transition", "复产审查"),
+            (S.RECTIFICATION_REPORTED, S.VERIFIED),
+            SUPERVISORS,
+            (_only_major, _pending_resume_of_another, _reviewer_level_suffices),
+        ),
+        Transition(
             "sign_off",
             pgettext_lazy("transition", "销号"),
             (S.VERIFIED,),
             SUPERVISORS,
-            (_signer_level_suffices, _evidence_present),
+            (_signer_level_suffices, _evidence_present, _production_resumed),
         ),
     )
 }

@@ -77,10 +77,14 @@ def new(request):
 
 def _detail_context(request, incident: Incident, bound: dict | None = None) -> dict:
     bound = bound or {}
+    # A refused form stays on the page with its message even when the action is no longer
+    # available (someone else acted first).
+    offered = available_actions(incident, request.user)
+    offered += [ACTIONS[name] for name in bound if name not in {a.name for a in offered}]
     actions = [{
         "name": action.name, "label": action.label, "open": action.name in bound,
         "form": bound.get(action.name) or ACTION_FORMS[action.name](incident=incident, user=request.user),
-    } for action in available_actions(incident, request.user)]
+    } for action in offered]
     # Who has been told, by level: people (in-app and email) and the offices' group robots.
     notified: dict[str, set[str]] = {}
     for notice in incident.notices.all():
@@ -140,7 +144,7 @@ def figures(request):
     return render(request, "incidents/figures.html", {
         "form": form, "report": report, "figures": statistics.FIGURES, "dimensions": statistics.DIMENSIONS,
         "table_figures": statistics.TABLE_FIGURES,
-    })
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
 
 
 @login_required

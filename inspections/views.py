@@ -81,7 +81,8 @@ def _item_form(row, *, data=None, files=None) -> ResultForm:
     return ResultForm(data, files, initial=initial, auto_id=f"i{row.item.pk}_%s")
 
 
-def _detail_context(request, inspection, bound: dict | None = None) -> dict:
+def _detail_context(request, inspection, bound: dict | None = None, *, finish_form=None, order_form=None) -> dict:
+    """`bound`: item forms by item id; `finish_form`, `order_form`: a refused form to show again."""
     bound = bound or {}
     may_record = services.may_record(inspection, request.user)
     rows = selectors.checklist_rows(inspection)
@@ -91,8 +92,9 @@ def _detail_context(request, inspection, bound: dict | None = None) -> dict:
     docs = {d.kind: d for d in inspection.documents.all()}
     return {
         "inspection": inspection, "rows": rows, "may_record": may_record, "answered": answered,
-        "finish_form": FinishForm(initial={"version": inspection.version}) if may_record else None,
-        "order_form": OrderForm(), "record_doc": docs.get(DocumentKind.RECORD), "order_doc": docs.get(DocumentKind.ORDER),
+        "finish_form": finish_form or (FinishForm(initial={"version": inspection.version}) if may_record else None),
+        "order_form": order_form or OrderForm(), "record_doc": docs.get(DocumentKind.RECORD),
+        "order_doc": docs.get(DocumentKind.ORDER),
     }
 
 
@@ -147,10 +149,20 @@ def record_result(request, pk: int, item_id: int):
 def inspection_finish(request, pk: int):
     inspection = selectors.inspection_detail(user=request.user, pk=pk)
     form = FinishForm(request.POST)
+    status = 400
     if form.is_valid():
-        _act(request, services.inspection_finish, _("检查已完成。"), inspection_id=pk,
-             conclusion=form.cleaned_data["conclusion"], expected_version=form.cleaned_data["version"])
-    return redirect("inspections:detail", pk=inspection.pk)
+        try:
+            services.inspection_finish(actor=request.user, inspection_id=pk, conclusion=form.cleaned_data["conclusion"],
+                                       expected_version=form.cleaned_data["version"])
+        except DomainError as error:
+            form_error_from_domain(form, error)
+            status = _status_for(error)
+        else:
+            messages.success(request, _("检查已完成。"))
+            return redirect("inspections:detail", pk=inspection.pk)
+    # The refusal is shown on the form, which keeps the conclusion typed.
+    return render(request, "inspections/detail.html", _detail_context(request, inspection, finish_form=form),
+                  status=status)
 
 
 @login_required
@@ -162,9 +174,9 @@ def document_issue(request, pk: int, kind: str):
     deadline = None
     if kind == DocumentKind.ORDER:
         form = OrderForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-            return redirect("inspections:detail", pk=pk)
+        if not form.is_valid():  # shown on the form, which keeps the date typed
+            return render(request, "inspections/detail.html", _detail_context(request, inspection, order_form=form),
+                          status=400)
         deadline = form.cleaned_data["deadline"]
     _act(request, services.document_issue,
          lambda doc: _("已制发%(doc)s %(no)s。") % {"doc": doc.get_kind_display(), "no": doc.doc_no},
@@ -242,8 +254,12 @@ def plan_detail(request, pk: int):
 @require_POST
 def plan_draw(request, pk: int):
     form = DrawForm(request.POST)
-    seed = form.cleaned_data["seed"] if form.is_valid() else ""
-    _act(request, services.plan_draw, _("已完成随机抽取，检查任务已派发。"), plan_id=pk, seed=seed)
+    if not form.is_valid():  # never draw with another seed than the one typed
+        plan = selectors.plan_detail(user=request.user, pk=pk)
+        return render(request, "inspections/plan_detail.html", {
+            "plan": plan, "draw_form": form, "verification": selectors.plan_verify(plan) if plan.seed else None,
+        }, status=400)
+    _act(request, services.plan_draw, _("已完成随机抽取，检查任务已派发。"), plan_id=pk, seed=form.cleaned_data["seed"])
     return redirect("inspections:plan", pk=pk)
 
 

@@ -6,14 +6,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.models import User
+from accounts.choices import RegionLevel, Role
+from accounts.jurisdiction import get_visible_or_404, jurisdiction_q
+from accounts.models import Region, User
 from hazards.models import Hazard
 
 from .choices import Channel, DeliveryStatus, RunStatus
-from .models import Delivery, EscalationRun, Notice
+from .models import Delivery, EscalationPolicy, EscalationRun, Notice
+from .policy import DEFAULT_LADDER, Ladder
 
 # The nightly run is expected to have finished this long after its scheduled hour.
 RUN_GRACE = datetime.timedelta(hours=1)
@@ -107,3 +110,62 @@ def circular_queue(*, user: User) -> QuerySet[Hazard]:
     """Hazards queued for the next overdue circular (逾期通报) that the user may see."""
     return (Hazard.objects.visible_to(user).filter(circular_queued_on__isnull=False)
             .select_related("region", "enterprise").order_by("circular_queued_on", "id"))
+
+
+# --- escalation rules (督办规则) per region ---------------------------------------------------
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """The ladder that applies in `region`: its own policy, an ancestor's, or the defaults."""
+
+    region: Region
+    policy: EscalationPolicy | None  # the nearest policy up the tree (the region's own included)
+
+    @property
+    def ladder(self) -> Ladder:
+        return self.policy.ladder if self.policy else DEFAULT_LADDER
+
+    @property
+    def source(self) -> str:
+        """"own", "inherited" or "default"."""
+        if self.policy is None:
+            return "default"
+        return "own" if self.policy.region_id == self.region.code else "inherited"
+
+    @property
+    def own_policy(self) -> EscalationPolicy | None:
+        return self.policy if self.source == "own" else None
+
+
+def effective_policy(*, region: Region) -> EffectivePolicy:
+    """The same rule as the nightly job's SQL and `ladder_for_region`: the policy of the nearest
+    region up the tree (the region itself first) — one query, with the policy's region."""
+    prefixes = region.ancestor_codes()
+    nearest = (EscalationPolicy.objects.filter(region_id__in=prefixes).select_related("region")
+               .order_by(Length("region_id").desc()).first())
+    return EffectivePolicy(region=region, policy=nearest)
+
+
+def policy_region(*, user: User, code: str | None) -> Region | None:
+    """The region whose rules an administrator looks at: `code` if given (404 outside their
+    jurisdiction or unknown), else their own region (None for a province-wide administrator
+    without one)."""
+    code = (code or "").strip() or user.region_id
+    if not code:
+        return None
+    return get_visible_or_404(Region.objects.all(), user, code=code)
+
+
+def policy_region_choices(*, user: User, selected: Region | None = None) -> QuerySet[Region]:
+    """The regions an administrator may pick: their subtree down to townships (villages only
+    when one is already selected)."""
+    shown = ~Q(level=RegionLevel.VILLAGE)
+    if selected is not None:
+        shown |= Q(code=selected.code)
+    return Region.objects.visible_to(user).filter(shown).only("code", "name", "level").order_by("code")
+
+
+def policies_in_jurisdiction(*, user: User) -> QuerySet[EscalationPolicy]:
+    """The regions of the user's jurisdiction that have rules of their own."""
+    return (EscalationPolicy.objects.filter(jurisdiction_q(user, region_field="region"))
+            .select_related("region").order_by("region_id"))

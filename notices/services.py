@@ -1,4 +1,5 @@
-"""Services of the notices app: draining the outbox, and a user's inbox actions.
+"""Services of the notices app: draining the outbox, a user's inbox actions, and a region's
+escalation rules.
 
 Delivery follows Healthchecks' claim-then-send, made at-least-once: a batch of due rows is
 claimed in a short transaction (SKIP LOCKED on PostgreSQL, so two workers never share a row)
@@ -22,11 +23,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.jurisdiction import region_in_jurisdiction
+from accounts.models import Region, User
+from audit.choices import AuditAction
+from audit.services import record
+from hazardtrack.errors import DomainError
 
 from . import channels
 from .choices import Channel, DeliveryStatus
-from .models import Delivery
+from .models import Delivery, EscalationPolicy
+from .policy import LADDER_FIELDS
+from .selectors import is_administrator
 
 logger = logging.getLogger(__name__)
 
@@ -196,3 +203,35 @@ def drain_outbox(*, seconds: float = 50.0, batch_size: int | None = None) -> Del
         total.errors += report.errors[:10]
         if not report.claimed or time.monotonic() - started >= seconds:
             return total
+
+
+# --- escalation rules (督办规则) ---------------------------------------------------------------
+
+def escalation_policy_save(*, actor: User, region: Region, values: dict[str, int]) -> tuple[EscalationPolicy, dict]:
+    """Give `region` its own ladder, or change it; returns the policy and what changed
+    ({field: [before, after]}; every field when the policy is new). Only administrators, only in
+    their jurisdiction. The nightly job uses it from its next run; a rung already sent for a
+    deadline is never sent again (hazards/escalation.py)."""
+    if not is_administrator(actor):
+        raise DomainError("not_administrator", _("只有管理员可以修改督办规则。"), status=403)
+    if not region_in_jurisdiction(actor, region.code):
+        raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=404)
+    values = {name: values[name] for name in LADDER_FIELDS}
+    # The model's own rules (ranges, clean(), the check constraint), before anything is written.
+    EscalationPolicy(region=region, **values).full_clean(validate_unique=False)
+    with transaction.atomic():
+        policy, created = EscalationPolicy.objects.select_for_update().get_or_create(region=region, defaults=values)
+        before = {name: None for name in LADDER_FIELDS} if created else {n: getattr(policy, n) for n in LADDER_FIELDS}
+        changes = {name: [before[name], value] for name, value in values.items() if before[name] != value}
+        if not changes:
+            return policy, changes
+        if not created:
+            for name, value in values.items():
+                setattr(policy, name, value)
+            policy.save()
+        # No dedicated audit action for rule changes exists; escalation rules decide who is told
+        # about an overdue hazard and when, so they are recorded with the permission changes.
+        record(AuditAction.PERMISSION_CHANGE, actor=actor,
+               target=f"notices.escalationpolicy:{region.code} {region.name}",
+               detail={"escalation_policy": region.code, "created": created, "changes": changes})
+    return policy, changes

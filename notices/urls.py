@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/read/", views.read, name="read"),
     path("read-all/", views.read_all, name="read-all"),
     path("runs/", views.runs, name="runs"),
+    path("policy/", views.policy, name="policy"),
 ]

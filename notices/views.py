@@ -1,14 +1,26 @@
-"""Notice pages: the inbox (every user) and the job's run log (administrators). Thin views."""
+"""Notice pages: the inbox (every user), the job's run log and the escalation rules
+(administrators). Thin views."""
 from __future__ import annotations
 
+import copy
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hazardtrack.errors import DomainError
 
 from . import selectors, services, sources
+from .forms import EscalationPolicyForm
+from .models import EscalationPolicy
+from .policy import LADDER_FIELDS
 
 
 @login_required
@@ -48,3 +60,43 @@ def runs(request):
         "health": selectors.escalation_health(user=request.user),
         "failed_deliveries": selectors.failed_delivery_count(),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request):
+    """An administrator's escalation rules (督办规则): what applies in a region of their
+    jurisdiction (`?region=`, else their own) and where it comes from; the region's own rules
+    to create or change."""
+    if not selectors.is_administrator(request.user):
+        raise PermissionDenied
+    region = selectors.policy_region(user=request.user, code=request.GET.get("region"))
+    effective = selectors.effective_policy(region=region) if region else None
+    form = None
+    if region is not None:
+        # A new policy starts from the ladder that applies now (inherited or the defaults). A copy:
+        # validation writes what was typed onto the instance, and the page shows the saved rules.
+        instance = copy.copy(effective.own_policy) or EscalationPolicy(
+            region=region, **{name: getattr(effective.ladder, name) for name in LADDER_FIELDS})
+        form = EscalationPolicyForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form is not None:  # without a region there is nothing to save
+        if form.is_valid():
+            try:
+                _policy, changes = services.escalation_policy_save(actor=request.user, region=region,
+                                                                   values=form.values())
+            except ValidationError as error:
+                form.add_error(None, error)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                if changes:
+                    messages.success(request, _("%(region)s的督办规则已保存，自下一次逾期督办任务起生效。")
+                                     % {"region": region.name})
+                else:
+                    messages.info(request, _("督办规则没有变化。"))
+                return redirect(f"{reverse('notices:policy')}?{urlencode({'region': region.code})}")
+    return render(request, "notices/policy.html", {
+        "region": region, "effective": effective, "form": form,
+        "regions": selectors.policy_region_choices(user=request.user, selected=region),
+        "policies": selectors.policies_in_jurisdiction(user=request.user),
+    }, status=400 if request.method == "POST" else 200)

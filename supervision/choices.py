@@ -11,8 +11,11 @@ class ReportKind(models.TextChoices):
 
 
 class ReportChannel(models.TextChoices):
+    """The notice channels a report copy goes out on (the same slugs as notices.choices.Channel)."""
+
     INAPP = "inapp", _("站内消息")
     EMAIL = "email", _("电子邮件")
+    WEBHOOK = "webhook", _("群机器人")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -13,10 +13,11 @@ from openpyxl.utils import get_column_letter
 from hazardtrack.pdf import render_pdf
 
 from . import statistics as stats
-from .selectors import Dashboard, Row
+from .selectors import Dashboard, IncidentSection, Row, TipoffSection
 
 RATE_FORMAT = "0.0%"
 DAYS_FORMAT = "0.0"
+MONEY_FORMAT = "#,##0.00"
 DASH = "—"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E3E7EE")
@@ -37,6 +38,8 @@ def _put(cell, value, kind: str) -> None:
         cell.number_format = RATE_FORMAT
     elif kind == "days":
         cell.number_format = DAYS_FORMAT
+    elif kind == "money":
+        cell.number_format = MONEY_FORMAT
 
 
 def _header(sheet, titles: list[str]) -> None:
@@ -95,14 +98,56 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     _table(book, _("按隐患来源"), [_("隐患来源")], board.sources)
     _table(book, _("按隐患等级"), [_("隐患等级")], board.levels, skip=stats.MAJOR_COLUMNS)
     _table(book, _("趋势"), [_("周期起")], board.trend, lead=lambda row: [row.key])
+    if board.incidents:
+        _incident_sheet(book, board, board.incidents)
+    if board.tipoffs:
+        _tipoff_sheet(book, board, board.tipoffs)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def _incident_sheet(book: Workbook, board: Dashboard, section: IncidentSection) -> None:
+    """生产安全事故: the dashboard's incident tiles, last year's values, 同比 and 双下降."""
+    sheet = book.create_sheet(_("生产安全事故"))
+    sheet.append([_("区划"), board.region_name])
+    sheet.append([_("统计期"), f"{section.period.start.isoformat()} — {section.period.end.isoformat()}"])
+    sheet.append([_("同比期"), f"{section.previous.start.isoformat()} — {section.previous.end.isoformat()}"])
+    sheet.append([])
+    _header(sheet, [_("指标"), _("本期"), _("去年同期"), _("同比")])
+    for tile in section.tiles:
+        sheet.append([tile.label])
+        line = sheet.max_row
+        _put(sheet.cell(line, 2), tile.value, tile.kind)
+        _put(sheet.cell(line, 3), tile.previous, tile.kind)
+        _put(sheet.cell(line, 4), tile.change, "rate")
+    sheet.append([])
+    sheet.append([_("双下降"), _("是") if section.double_decline else _("否")])
+    _summary_widths(sheet)
+
+
+def _tipoff_sheet(book: Workbook, board: Dashboard, section: TipoffSection) -> None:
+    """举报: the dashboard's tip-off tiles."""
+    sheet = book.create_sheet(_("群众举报"))
+    sheet.append([_("区划"), board.region_name])
+    sheet.append([_("统计期"), str(board.period)])
+    sheet.append([])
+    _header(sheet, [_("指标"), _("本期")])
+    for tile in section.tiles:
+        sheet.append([tile.label])
+        _put(sheet.cell(sheet.max_row, 2), tile.value, tile.kind)
+    _summary_widths(sheet)
+
+
+def _summary_widths(sheet) -> None:
+    sheet.column_dimensions["A"].width = 22
+    for letter in "BCD":
+        sheet.column_dimensions[letter].width = 16
+
+
 def dashboard_pdf(board: Dashboard, *, title: str | None = None) -> bytes:
     """Raises hazardtrack.pdf.PdfUnavailable where the machine cannot lay out PDFs."""
-    return render_pdf("supervision/pdf/dashboard.html", {
+    return render_pdf("supervision/pdf/dashboard_sections.html", {
         "board": board, "title": title or _("%(region)s隐患排查治理统计") % {"region": board.region_name},
         "columns": columns(), "level_columns": columns(stats.MAJOR_COLUMNS),
         "generated_at": timezone.localtime(),

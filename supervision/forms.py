@@ -7,9 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hazards.models import local_today
+from hazardtrack.errors import DomainError
 
 from . import statistics as stats
 from .choices import PeriodChoice, ReportKind, TrendGranularity
+from .services import subscription_check_robot
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -68,10 +70,21 @@ class SubscriptionForm(forms.Form):
     kind = forms.ChoiceField(label=_("报告类型"), choices=ReportKind.choices)
     region = forms.ChoiceField(label=_("区划"))
     by_email = forms.BooleanField(label=_("同时发送电子邮件"), required=False)
+    by_webhook = forms.BooleanField(label=_("同时推送到工作群（群机器人）"), required=False,
+                                    help_text=_("报告概况和下载链接推送到该区划配置的钉钉/企业微信工作群。"))
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, r.name) for r in regions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("by_webhook") and data.get("region"):
+            try:  # the rule, and its message, live in the service
+                subscription_check_robot(region_code=data["region"])
+            except DomainError as error:
+                self.add_error("by_webhook", str(error.message))
+        return data
 
 
 class CircularDraftForm(forms.Form):

@@ -49,6 +49,7 @@ class Subscription(models.Model):
     kind = models.CharField(_("报告类型"), max_length=8, choices=ReportKind.choices)
     region = models.ForeignKey("accounts.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
     by_email = models.BooleanField(_("同时发送电子邮件"), default=False)
+    by_webhook = models.BooleanField(_("同时推送到工作群（群机器人）"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -65,16 +66,29 @@ class Subscription(models.Model):
 
 class ReportDeliveryQuerySet(JurisdictionQuerySet):
     def inbox_of(self, user) -> "ReportDeliveryQuerySet":
+        """A user's in-app copies of reports they may (still) open: the reports page's unread
+        marks, the bell and the inbox all read this."""
+        from .selectors import may_view_statistics  # the gate of the reports pages and downloads
+
+        if not may_view_statistics(user):
+            return self.none()
         return self.visible_to(user).filter(recipient=user, channel=ReportChannel.INAPP)
+
+    def unread(self) -> "ReportDeliveryQuerySet":
+        return self.filter(read_at__isnull=True)
 
 
 class ReportDelivery(models.Model):
-    """The outbox of reports: one report to one subscriber on one channel. In-app rows are
-    delivered by being written; email rows wait for the delivery task (attempts recorded,
-    retried with the notices app's backoff)."""
+    """The outbox of reports: one report to one subscriber on one channel, or to one group robot
+    (once per report, however many subscribers asked for it). In-app rows are delivered by being
+    written; email and robot rows wait for the delivery task (attempts recorded, retried with the
+    notices app's backoff)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey("notices.WebhookEndpoint", verbose_name=_("群机器人"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(_("渠道"), max_length=8, choices=ReportChannel.choices)
     status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
@@ -92,12 +106,27 @@ class ReportDelivery(models.Model):
         verbose_name_plural = _("报告发送")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "recipient", "channel"], name="report_delivery_once"),
+            models.UniqueConstraint(fields=["report", "recipient", "channel"], condition=Q(recipient__isnull=False),
+                                    name="report_delivery_once"),
+            # A group chat gets a report once, however many of its members subscribed.
+            models.UniqueConstraint(fields=["report", "endpoint"], condition=Q(endpoint__isnull=False),
+                                    name="report_delivery_once_per_endpoint"),
+            models.CheckConstraint(
+                condition=Q(channel=ReportChannel.WEBHOOK, endpoint__isnull=False, recipient__isnull=True)
+                | (~Q(channel=ReportChannel.WEBHOOK) & Q(endpoint__isnull=True, recipient__isnull=False)),
+                name="report_delivery_has_one_destination",
+            ),
         ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING),
                          name="report_delivery_due"),
+            # The bell and the inbox.
+            models.Index(fields=["recipient", "-created_at"], condition=Q(channel=ReportChannel.INAPP),
+                         name="report_delivery_inbox"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient or self.endpoint}"
 
 
 class Circular(models.Model):

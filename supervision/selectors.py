@@ -1,9 +1,12 @@
-"""Reads of the supervision app. Every figure comes from supervision.statistics over
-`Hazard.objects.visible_to(user)`; a region outside the user's jurisdiction is a 404."""
+"""Reads of the supervision app. Every hazard figure comes from supervision.statistics over
+`Hazard.objects.visible_to(user)`; the dashboard's incident figures from incidents.statistics and
+its tip-off figures from tipoffs.selectors (one definition each). A region outside the user's
+jurisdiction is a 404."""
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -17,6 +20,10 @@ from accounts.jurisdiction import get_visible_or_404, region_prefix
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard, local_today
+from incidents import statistics as incident_stats
+from incidents.models import Incident
+from tipoffs import selectors as tipoff_selectors
+from tipoffs.choices import TipOffStatus
 
 from . import statistics as stats
 from .models import Circular, Report, ReportDelivery, Subscription
@@ -76,6 +83,61 @@ class Tile:
 
 
 @dataclass
+class IncidentTile:
+    """One incident figure for the period and the same days last year (同比), each linked to
+    the incidents list filtered to exactly the rows behind it."""
+
+    name: str
+    label: str
+    kind: str  # "count" or "money"
+    value: int | Decimal
+    previous: int | Decimal
+    change_percent: Decimal | None  # 同比 in percent (incidents.statistics.Pair.change)
+    down: bool
+    link: str
+    previous_link: str
+
+    @property
+    def change(self) -> Decimal | None:
+        """同比 as a fraction, like the hazard tiles' (None when last year was zero)."""
+        return None if self.change_percent is None else self.change_percent / 100
+
+
+@dataclass
+class IncidentSection:
+    """生产安全事故 on the dashboard: the figures page's total row for the same region and days."""
+
+    period: incident_stats.Period
+    previous: incident_stats.Period
+    tiles: list[IncidentTile]
+    double_decline: bool  # 双下降: incidents and deaths both fell year on year
+    figures_link: str  # the breakdowns (by region, sector, type, grade) on /incidents/figures/
+
+    def tile(self, name: str) -> IncidentTile:
+        return next(t for t in self.tiles if t.name == name)
+
+
+@dataclass
+class TipoffTile:
+    name: str
+    label: str
+    kind: str  # "count" or "money"
+    value: int | Decimal
+    link: str
+
+
+@dataclass
+class TipoffSection:
+    """举报 on the dashboard: tipoffs.selectors.tipoff_figures for the same region and days."""
+
+    tiles: list[TipoffTile]
+    figures_link: str
+
+    def tile(self, name: str) -> TipoffTile:
+        return next(t for t in self.tiles if t.name == name)
+
+
+@dataclass
 class Dashboard:
     user: User
     region: Region | None
@@ -94,6 +156,8 @@ class Dashboard:
     trend: list[Row]
     headline_links: dict
     child_level_label: str
+    incidents: IncidentSection | None = None
+    tipoffs: TipoffSection | None = None
 
     @property
     def code(self) -> str:
@@ -204,6 +268,8 @@ def dashboard(*, user: User, region: Region | None, period: stats.Period, granul
         headline=headline, previous=previous, tiles=tiles, children=children, ranking=ranking, sectors=sectors,
         sources=sources, levels=levels, trend=trend_rows, headline_links=headline_links,
         child_level_label=CHILD_LEVEL_LABELS.get(child_length or 0, ""),
+        incidents=incident_section(user=user, region=region, period=period),
+        tipoffs=tipoff_section(user=user, region=region, period=period),
     )
 
 
@@ -218,6 +284,76 @@ def _ancestors_within(user: User, code: str) -> list[str]:
     prefix = region_prefix(user) or ""
     lengths = [n for n in (2, 4, 6, 9, 12) if len(prefix) <= n <= len(code)]
     return [code[:n] for n in lengths]
+
+
+# --- incidents and tip-offs on the dashboard ---------------------------------------------------
+
+# The incident figures the dashboard shows; their definitions are in incidents/statistics.py.
+INCIDENT_TILES = ("incidents", "deaths", "injuries", "direct_loss")
+# Regions the incidents figures page (incidents.forms.FiguresFilterForm) can be asked about.
+INCIDENT_FIGURES_LEVELS = ("province", "city", "county")
+
+
+def incident_section(*, user: User, region: Region | None, period: stats.Period) -> IncidentSection:
+    """The incident figures of `region`'s subtree (within what `user` may see) for the days of
+    `period` and the same days last year: one aggregate query.
+
+    This is the figures page's total row (incidents.statistics.incident_figures) without its
+    breakdowns: the same scope, the same aggregates, the same drill-down queries and the same 同比
+    and 双下降 (Pair.change, Row.double_decline). incidents.statistics has no public function for
+    the total row alone, hence its row helpers here."""
+    code = region.code if region else ""
+    current = incident_stats.Period(period.start, period.end)
+    previous = current.last_year()
+    current_q, previous_q = current.q(), previous.q()
+    scope = Incident.objects.visible_to(user).filter(incident_stats.region_q(code)).filter(current_q | previous_q)
+    values = scope.aggregate(**incident_stats._aggregates(current_q, previous_q))
+    total = incident_stats._row("total", "", values, {"region": code} if code else {}, current, previous)
+    list_url = reverse("incidents:list")
+    tiles = []
+    for name in INCIDENT_TILES:
+        pair = total.figures[name]
+        tiles.append(IncidentTile(
+            name=name, label=str(incident_stats.FIGURE_BY_NAME[name].label),
+            kind="money" if name == "direct_loss" else "count", value=pair.current, previous=pair.previous,
+            change_percent=pair.change, down=pair.down,
+            link=f"{list_url}?{pair.current_query}", previous_link=f"{list_url}?{pair.previous_query}",
+        ))
+    figures_link = ""
+    if region is None or region.level in INCIDENT_FIGURES_LEVELS:
+        query = {"start": current.start.isoformat(), "end": current.end.isoformat()}
+        figures_link = reverse("incidents:figures") + "?" + urlencode({**query, **({"region": code} if code else {})})
+    return IncidentSection(period=current, previous=previous, tiles=tiles, double_decline=total.double_decline,
+                           figures_link=figures_link)
+
+
+# The tip-off figures the dashboard shows (tipoffs.selectors.tipoff_figures), and the triage
+# queue's filters (tipoffs.filtersets.TipOffFilterSet) that list the tip-offs behind each. The
+# queue cannot filter by reward: those figures link to the tip-off figures page instead.
+TIPOFF_TILES = (
+    ("received", gettext_lazy("收到举报"), "count", {}),
+    ("accepted", gettext_lazy("受理立案"), "count", {"status": TipOffStatus.ACCEPTED}),
+    ("rejected", gettext_lazy("不予受理"), "count", {"status": TipOffStatus.REJECTED}),
+    ("rewarded", gettext_lazy("获得奖励"), "count", None),
+    ("amount", gettext_lazy("奖励金额（元）"), "money", None),
+)
+
+
+def tipoff_section(*, user: User, region: Region | None, period: stats.Period) -> TipoffSection:
+    """The tip-offs submitted in the days of `period` in `region`'s subtree (within what `user`
+    may handle): one aggregate query."""
+    code = region.code if region else ""
+    figures = tipoff_selectors.tipoff_figures(user=user, start=period.start, end=period.end, region_code=code or None)
+    where = {"region": code} if code else {}
+    queue = reverse("tipoffs:queue") + "?" + urlencode({
+        "queue": "all", **where, "submitted_after": period.start.isoformat(),
+        "submitted_before": period.end.isoformat()})
+    figures_link = reverse("tipoffs:figures") + "?" + urlencode({
+        "start": period.start.isoformat(), "end": period.end.isoformat(), **where})
+    tiles = [TipoffTile(name, str(label), kind, figures[name],
+                        figures_link if extra is None else queue + ("&" + urlencode(extra) if extra else ""))
+             for name, label, kind, extra in TIPOFF_TILES]
+    return TipoffSection(tiles=tiles, figures_link=figures_link)
 
 
 # --- reports and circulars -------------------------------------------------------------------

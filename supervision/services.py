@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,8 +23,8 @@ from hazards.models import local_today
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable, render_pdf
 from notices import channels
-from notices.models import Notice
-from notices.services import DeliveryReport, retry_delay
+from notices.models import Notice, WebhookEndpoint
+from notices.services import CLAIM_LEASE, DeliveryReport, retry_delay
 
 from . import statistics as stats
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
@@ -36,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 CIRCULAR_LAGGARDS = 3  # the lowest-ranked regions a circular names
 CIRCULAR_KIND = "circular"  # accounts.numbering series: one per issuing region and year
-CLAIM_LEASE = datetime.timedelta(minutes=15)
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -89,10 +88,11 @@ def report_generate(*, kind: str, region: Region, today: datetime.date | None = 
 
 
 def _queue_deliveries(report: Report) -> int:
-    """One in-app copy (delivered by being written) and, if asked for, one email per subscriber
-    who still has the region in their jurisdiction."""
+    """For each subscriber who still has the region in their jurisdiction: an in-app copy
+    (delivered by being written; the bell and the inbox show it) and, if asked for, an email.
+    If any of them asked for the group robot: one post to each of the region's robots."""
     now = timezone.now()
-    rows = []
+    rows, robot_asked = [], False
     subscriptions = Subscription.objects.filter(kind=report.kind, region=report.region, user__is_active=True
                                                 ).select_related("user")
     for subscription in subscriptions:
@@ -103,8 +103,27 @@ def _queue_deliveries(report: Report) -> int:
                                    status=DeliveryStatus.SENT, sent_at=now))
         if subscription.by_email and user.email:
             rows.append(ReportDelivery(report=report, recipient=user, channel=ReportChannel.EMAIL, next_attempt_at=now))
+        robot_asked = robot_asked or subscription.by_webhook
+    if robot_asked:
+        rows += [ReportDelivery(report=report, endpoint=endpoint, channel=ReportChannel.WEBHOOK, next_attempt_at=now)
+                 for endpoint in report_robots(region_code=report.region_id).only("id")]
+    # ignore_conflicts: the unique keys (report, recipient, channel) and (report, endpoint) decide.
     ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def report_robots(*, region_code: str) -> QuerySet[WebhookEndpoint]:
+    """The group robots a region's reports are posted to: the enabled robots configured for
+    exactly that region, its own office's work group (as incident notices do) — a parent
+    region's group is not sent every child region's reports."""
+    return WebhookEndpoint.objects.filter(enabled=True, region_id=region_code)
+
+
+def subscription_check_robot(*, region_code: str) -> None:
+    """The robot channel needs a robot: refused, on the form's field, when the region has none."""
+    if not report_robots(region_code=region_code).exists():
+        raise DomainError("no_robot", _("所选区划尚未配置群机器人，不能推送到工作群。请联系管理员在“群机器人”中添加后再订阅。"),
+                          status=400, field="by_webhook")
 
 
 def reports_generate_due(*, kind: str, today: datetime.date | None = None) -> list[Report]:
@@ -115,41 +134,69 @@ def reports_generate_due(*, kind: str, today: datetime.date | None = None) -> li
 
 
 def report_deliveries_send(*, batch_size: int = 200) -> DeliveryReport:
-    """Email the due copies through the notices app's email channel; every outcome recorded,
-    failures retried with its backoff until NOTICES_MAX_ATTEMPTS."""
+    """Send the due email and group-robot copies through the notices app's channels (the robot
+    post signed as the endpoint asks); every outcome recorded on its row, failures retried with
+    the notices backoff until NOTICES_MAX_ATTEMPTS, then kept as failed."""
     result = DeliveryReport()
-    now = timezone.now()
-    with transaction.atomic():
-        due = ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, channel=ReportChannel.EMAIL,
-                                            next_attempt_at__lte=now)
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:batch_size])
-        ReportDelivery.objects.filter(id__in=ids).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    ids = _claim_report_deliveries(batch_size)
     result.claimed = len(ids)
     if not ids:
         return result
-    rows = ReportDelivery.objects.filter(id__in=ids).select_related("report__region", "recipient")
-    mail = channels.email_connection()
+    rows = (ReportDelivery.objects.filter(id__in=ids).select_related("report__region", "recipient", "endpoint")
+            .order_by("id"))
+    mail = None
     for row in rows:
         try:
-            channels.send_email(to=row.recipient.email, message=report_message(row.report), connection=mail)
-        except Exception as exc:  # recorded on the row and retried, never lost
-            error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            result.errors.append(error)
-            if row.attempts >= settings.NOTICES_MAX_ATTEMPTS:
-                row.status, row.next_attempt_at = DeliveryStatus.FAILED, None
-                result.gave_up += 1
+            if row.channel == ReportChannel.EMAIL:
+                mail = mail or channels.email_connection()
+                channels.send_email(to=row.recipient.email, message=report_message(row.report), connection=mail)
+            elif row.channel == ReportChannel.WEBHOOK:
+                # A group chat has no language of its own: the site's (the report's title is Chinese too).
+                with translation.override(settings.LANGUAGE_CODE):
+                    message = report_message(row.report)
+                channels.send_webhook(endpoint=row.endpoint, message=message)
             else:
-                row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
-                result.retrying += 1
-            row.last_error = error
-            row.save(update_fields=["status", "next_attempt_at", "last_error"])
+                raise channels.DeliveryError(f"unknown channel {row.channel}")
+        except Exception as exc:  # recorded on the row and retried, never lost
+            _record_failure(row, exc, result)
         else:
             ReportDelivery.objects.filter(pk=row.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(),
                                                             next_attempt_at=None)
             result.sent += 1
+    if mail is not None:
+        try:
+            mail.close()
+        except Exception:  # a broken SMTP session at the end must not undo the outcomes recorded
+            logger.warning("closing the email connection failed", exc_info=True)
     return result
+
+
+def _claim_report_deliveries(limit: int) -> list[int]:
+    """Claim due rows as the notices outbox does: SKIP LOCKED, the attempt counted when it starts,
+    `next_attempt_at` pushed forward as a lease (a worker that dies leaves rows that come due again)."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).exclude(
+            channel=ReportChannel.INAPP)
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+        ReportDelivery.objects.filter(id__in=ids).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
+    return ids
+
+
+def _record_failure(row: ReportDelivery, exc: Exception, result: DeliveryReport) -> None:
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    result.errors.append(error)
+    if row.attempts >= settings.NOTICES_MAX_ATTEMPTS:
+        row.status, row.next_attempt_at = DeliveryStatus.FAILED, None  # kept with its error, retried by hand
+        result.gave_up += 1
+    else:
+        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+        result.retrying += 1
+    row.last_error = error
+    row.save(update_fields=["status", "next_attempt_at", "last_error"])
+    logger.warning("report delivery failed", extra={"report_delivery": row.pk, "error": error})
 
 
 def report_message(report: Report) -> channels.Message:
@@ -163,14 +210,20 @@ def report_message(report: Report) -> channels.Message:
 
 
 def report_mark_read(*, user: User, report: Report) -> int:
-    """The reader opened the report: their in-app copy is read."""
-    return ReportDelivery.objects.inbox_of(user).filter(report=report, read_at__isnull=True).update(
-        read_at=timezone.now())
+    """The reader opened the report (from the reports page or the inbox): their in-app copy is
+    read, on both."""
+    return ReportDelivery.objects.inbox_of(user).unread().filter(report=report).update(read_at=timezone.now())
+
+
+def report_inbox_mark_all_read(*, user: User) -> int:
+    """The inbox's "全部标为已读" for the report copies (the reports page's unread marks go too)."""
+    return ReportDelivery.objects.inbox_of(user).unread().update(read_at=timezone.now())
 
 
 # --- subscriptions ---------------------------------------------------------------------------
 
-def subscription_add(*, user: User, kind: str, region_code: str, by_email: bool = False) -> Subscription:
+def subscription_add(*, user: User, kind: str, region_code: str, by_email: bool = False,
+                     by_webhook: bool = False) -> Subscription:
     if not may_view_statistics(user):
         raise DomainError("not_allowed", _("您的角色不能订阅统计报告。"), status=403)
     if kind not in ReportKind.values:
@@ -180,11 +233,16 @@ def subscription_add(*, user: User, kind: str, region_code: str, by_email: bool 
         raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
     if by_email and not user.email:
         raise DomainError("no_email", _("您的账号没有登记电子邮箱，不能通过邮件接收。"), status=400, field="by_email")
+    if by_webhook:
+        subscription_check_robot(region_code=region.code)
+    channels_chosen = {"by_email": bool(by_email), "by_webhook": bool(by_webhook)}
     subscription, created = Subscription.objects.get_or_create(user=user, kind=kind, region=region,
-                                                               defaults={"by_email": by_email})
-    if not created and subscription.by_email != by_email:
-        subscription.by_email = by_email
-        subscription.save(update_fields=["by_email"])
+                                                               defaults=channels_chosen)
+    changed = [name for name, value in channels_chosen.items() if getattr(subscription, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(subscription, name, channels_chosen[name])
+        subscription.save(update_fields=changed)
     return subscription
 
 

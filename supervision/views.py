@@ -92,7 +92,8 @@ def reports(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.subscription_add(user=request.user, kind=form.cleaned_data["kind"],
-                                      region_code=form.cleaned_data["region"], by_email=form.cleaned_data["by_email"])
+                                      region_code=form.cleaned_data["region"], by_email=form.cleaned_data["by_email"],
+                                      by_webhook=form.cleaned_data["by_webhook"])
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:

@@ -266,6 +266,7 @@ ROUTES: dict[str, Any] = {
     "notices:read": Scoped(inbox_message, methods=("POST",)),
     "notices:read-all": LoginOnly(methods=("POST",)),
     "notices:runs": AdminOnly(),
+    "notices:policy": AdminOnly(methods=("GET", "POST")),
     # API: accounts
     "api:auth-token": Public(methods=("POST",)),
     "api:region-list": ListOf(region, own_hidden_for=("enterprise",)),
@@ -295,6 +296,8 @@ ROUTES: dict[str, Any] = {
     "api:hazard-report-rectification": Scoped(hazard, body={"POST": {**V, "report": "已整改"}}),
     "api:hazard-verify": Scoped(hazard, body={"POST": {**V, "passed": True}}),
     "api:hazard-sign-off": Scoped(hazard, body={"POST": V}),
+    "api:hazard-apply-resume": Scoped(hazard, body={"POST": {**V, "content": "已整改，具备复产条件"}}),
+    "api:hazard-review-resume": Scoped(hazard, body={"POST": {**V, "passed": False, "opinion": "不合格"}}),
 }
 
 

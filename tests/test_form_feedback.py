@@ -7,6 +7,13 @@ telling the developer to add one: how to reach the page with a user who may use 
 (optionally) the data. By default the case leaves every required field empty, puts an invalid
 value in required date/number fields, types text into the optional text fields — and checks
 that the required ones have Chinese field errors and the typed text survives.
+
+A GET filter form (`method="get"`) gets its bad input as query parameters and must re-render
+the page with the errors. An action form on a detail page is reached with an object brought to
+the right state through the app's services; a form where nothing typed can be invalid is sent
+into the refusal it can meet (a stale version, or `meanwhile` another user acting first) and
+must show it while keeping the text. A form that cannot show an error at all goes, with its
+reason, into NO_FIELD_TO_MARK.
 """
 from __future__ import annotations
 
@@ -28,6 +35,17 @@ from tests.isolation_registry import route_exists
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _private_rate_limits(settings):
+    """The public tip-off pages count requests per address in the "tipoffs" cache (Redis when
+    REDIS_URL is set, shared by every run): each test counts from zero in its own memory."""
+    import uuid
+
+    settings.CACHES = {**settings.CACHES, "tipoffs": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"form-feedback-{uuid.uuid4()}"}}
+
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TYPED = "我刚输入的内容"
 BAD_DATE = "2026-02-30"
@@ -43,7 +61,13 @@ class FormCase:
     form_of: Callable[[Any], forms.BaseForm] = lambda response: response.context["form"]
     data: Callable[[Any, forms.BaseForm], dict] | None = None  # else generic bad input
     expect_errors_on: tuple[str, ...] | None = None  # else every required visible field
-    kept: tuple[str | re.Pattern, ...] | None = None  # texts/patterns in the page; else what was typed
+    # Texts/patterns in the page (or a function of the people giving them); else what was typed.
+    kept: tuple[str | re.Pattern, ...] | Callable[[Any], tuple] | None = None
+    method: str = "post"  # "get": a filter form, the bad input sent as query parameters
+    status: tuple[int, ...] = (400, 409)  # what the refused request answers
+    # What someone else does between the user loading the page and sending the form (the
+    # refusal an action form without invalid input can meet); setup keeps its objects on `people`.
+    meanwhile: Callable[[Any], None] | None = None
 
 
 class People:
@@ -199,25 +223,401 @@ if route_exists("tipoffs:hotline"):
 if route_exists("supervision:reports"):
     FORM_CASES["supervision.forms.SubscriptionForm"] = _page_form("/supervision/reports/", "supervisor")
 
-# Forms merged on main whose bad-input case is still to be written (each app's own tests check
-# its messages today). Listed by name so that the debt is visible and any NEW form still fails
-# test_every_form_has_a_bad_input_case until it has a case. Shrink this set; never grow it.
-NOT_YET_COVERED = {
-    # GET filter forms (the page re-renders with the errors; no POST)
-    "supervision.forms.DashboardForm", "tipoffs.forms.FiguresForm", "incidents.forms.FiguresFilterForm",
-    "tipoffs.forms.TrackForm",
-    # detail-page action forms: need an object in the right state (like _transition above)
-    "inspections.forms.ResultForm", "inspections.forms.FinishForm", "inspections.forms.OrderForm",
-    "inspections.forms.DrawForm", "inspections.forms.ConflictForm",
-    "supervision.forms.CircularDraftForm", "supervision.forms.CircularEditForm", "supervision.forms.VersionForm",
-    "tipoffs.forms.AcceptForm", "tipoffs.forms.DuplicateForm", "tipoffs.forms.RejectForm",
-    "tipoffs.forms.TransferForm", "tipoffs.forms.RewardProposeForm", "tipoffs.forms.RewardApproveForm",
-    "tipoffs.forms.RewardRefuseForm", "tipoffs.forms.RewardPaymentForm",
-    "incidents.forms.ReportStepForm", "incidents.forms.FiguresForm", "incidents.forms.StartInvestigationForm",
-    "incidents.forms.ExtendInvestigationForm", "incidents.forms.FindingsForm", "incidents.forms.ListingForm",
-    "incidents.forms.FollowupHazardForm", "incidents.forms.LinkHazardForm", "incidents.forms.AttachmentForm",
-    "incidents.forms.CloseForm",
+
+# --- helpers for the forms below ----------------------------------------------------------------
+
+def _action_in(key: str, name: str) -> Callable[[Any], forms.BaseForm]:
+    """The form of action `name` in the page's list `key` of {"name", "form", …} (detail pages)."""
+    return lambda response: next(a["form"] for a in response.context[key] if a["name"] == name)
+
+
+def _version(form: forms.BaseForm):
+    """The version the page carries in its hidden field (what a browser sends back)."""
+    return form["version"].value()
+
+
+def _value(text: str) -> re.Pattern:
+    """A text input still holding what was typed (not only a message that quotes it)."""
+    return re.compile(rf'value="{re.escape(text)}"')
+
+
+def _selected(value: str) -> re.Pattern:
+    """The option the user chose, still selected."""
+    return re.compile(rf'<option value="{re.escape(str(value))}"[^>]*\sselected[\s>]')
+
+
+UNKNOWN_HAZARD = "YH-430522-2026-999999"
+
+
+# --- tip-offs: the triage decisions and the reward steps on /tipoffs/<pk>/ -----------------------
+
+def _tipoff(p, state: str):
+    """A tip-off from 酿溪镇, taken through the tip-off services to `state`: "submitted" (awaits a
+    decision), "confirmed" (accepted and its hazard confirmed: a reward may be proposed),
+    "proposed" (the inspector proposed a reward), "approved" (the supervisor approved it)."""
+    from hazards import services as hazard_services
+    from tipoffs import services
+
+    tipoff = services.tipoff_submit(data={
+        "description": "酿溪镇某五金厂车间安全出口被锁，通道堆满纸箱。", "address": "新邵县酿溪镇工业园五金厂",
+        "region": factories.region("430522100"), "consent": True, "reporter_name": "王举报"})
+    if state == "submitted":
+        return tipoff
+    tipoff = services.tipoff_accept(tipoff_id=tipoff.pk, actor=p.supervisor, expected_version=tipoff.version,
+                                    hazard_data={"title": "五金厂安全出口上锁", "sector": factories.sector("fire")})
+    hazard = tipoff.hazard
+    hazard_services.hazard_confirm(hazard_id=hazard.pk, actor=p.supervisor, expected_version=hazard.version)
+    if state != "confirmed":
+        p.reward = services.reward_propose(tipoff_id=tipoff.pk, actor=p.inspector, amount="800",
+                                           basis="举报查实一般事故隐患")
+    if state == "approved":
+        services.reward_approve(reward_id=p.reward.pk, actor=p.supervisor, comment="同意")
+    return tipoff
+
+
+def _tipoff_case(state: str, name: str, *, user: str = "supervisor", reward: bool = False, **kw) -> FormCase:
+    def setup(p):
+        p.tipoff = _tipoff(p, state)
+        kind = "reward" if reward else "do"
+        return getattr(p, user), f"/tipoffs/{p.tipoff.pk}/{kind}/{name}/", f"/tipoffs/{p.tipoff.pk}/"
+
+    return FormCase(setup=setup, form_of=_action_in("reward_actions" if reward else "actions", name), **kw)
+
+
+def _approved_by_a_colleague(p):
+    from tipoffs import services
+
+    colleague = factories.supervisor("430522", username="form_supervisor_colleague")
+    services.reward_approve(reward_id=p.reward.pk, actor=colleague, comment="同意")
+
+
+FORM_CASES.update({
+    # The title left empty, an enterprise that does not exist, no sector; the rest as typed.
+    "tipoffs.forms.AcceptForm": _tipoff_case(
+        "submitted", "accept",
+        data=lambda p, form: {"version": _version(form), "title": "", "description": "安全出口被锁" + TYPED,
+                              "enterprise": "不存在的单位XYZ", "sector": "", "level": "major",
+                              "category": "unsafe_condition", "comment": "受理意见" + TYPED},
+        expect_errors_on=("title", "enterprise", "sector"),
+        kept=("安全出口被锁" + TYPED, _value("不存在的单位XYZ"), "受理意见" + TYPED, _chosen("level", "major")),
+    ),
+    # A hazard code that is not in the ledger.
+    "tipoffs.forms.DuplicateForm": _tipoff_case(
+        "submitted", "duplicate",
+        data=lambda p, form: {"version": _version(form), "hazard_code": UNKNOWN_HAZARD, "comment": TYPED},
+        expect_errors_on=("hazard_code",),
+        kept=(_value(UNKNOWN_HAZARD), TYPED),
+    ),
+    "tipoffs.forms.RejectForm": _tipoff_case("submitted", "reject"),  # no reason
+    # "Transferred" to the township it already belongs to.
+    "tipoffs.forms.TransferForm": _tipoff_case(
+        "submitted", "transfer",
+        data=lambda p, form: {"version": _version(form), "region": "430522100", "department": "", "note": TYPED},
+        expect_errors_on=("region",),
+        kept=(_selected("430522100"), TYPED),
+    ),
+    "tipoffs.forms.RewardProposeForm": _tipoff_case("confirmed", "propose", user="inspector", reward=True),
+    # Nothing typed can be invalid here; another supervisor deciding first is the refusal it can meet.
+    "tipoffs.forms.RewardApproveForm": _tipoff_case(
+        "proposed", "approve", reward=True, meanwhile=_approved_by_a_colleague,
+        data=lambda p, form: {"comment": TYPED},
+        expect_errors_on=("__all__",),
+        kept=(TYPED,),
+    ),
+    "tipoffs.forms.RewardRefuseForm": _tipoff_case("proposed", "refuse", reward=True),  # no reason
+    "tipoffs.forms.RewardPaymentForm": _tipoff_case("approved", "pay", user="inspector", reward=True),
+    # GET forms: the public tracking page (a code that matches no tip-off: 404, said on the field)
+    # and the figures page.
+    "tipoffs.forms.TrackForm": FormCase(
+        setup=lambda p: (None, "/jubao/track/", "/jubao/track/"),
+        method="get", status=(404,),
+        data=lambda p, form: {"code": "ABCD-EFGH-JKMN"},
+        expect_errors_on=("code",),
+        kept=(_value("ABCD-EFGH-JKMN"),),
+    ),
+    "tipoffs.forms.FiguresForm": FormCase(
+        setup=lambda p: (p.supervisor, "/tipoffs/figures/", "/tipoffs/figures/"),
+        method="get",
+        data=lambda p, form: {"start": BAD_DATE, "end": "2026-03-31", "region": "99999"},
+        expect_errors_on=("start", "region"),
+        kept=(_value(BAD_DATE), _value("2026-03-31"), _value("99999")),
+    ),
+})
+
+
+# --- incidents: the actions on /incidents/<pk>/, the figures page ---------------------------------
+
+def _incident(p, state: str):
+    """A general incident at the enterprise, recorded by the county inspector through the
+    incident services: "reported", "investigating" (the county's investigation team set up) or
+    "findings" (its findings recorded: it may be closed)."""
+    from incidents import services
+
+    incident = services.incident_create(actor=p.inspector, data={
+        "title": "建材公司高处坠落事故", "enterprise": p.enterprise, "type": "fall",
+        "occurred_at": timezone.now() - datetime.timedelta(minutes=30),
+        "deaths": 0, "serious_injuries": 1, "direct_loss": 20000})
+    if state == "reported":
+        return incident
+    incident = services.incident_start_investigation(
+        incident_id=incident.pk, actor=p.supervisor, expected_version=incident.version, team_leader="李组长",
+        team_members="县应急管理局、县公安局、县总工会")
+    if state == "findings":
+        from incidents.models import FINDING_FIELDS
+
+        incident = services.incident_record_findings(
+            incident_id=incident.pk, actor=p.supervisor, expected_version=incident.version,
+            findings={name: "已查明" for name in FINDING_FIELDS})
+    return incident
+
+
+def _incident_case(state: str, name: str, *, user: str = "supervisor", **kw) -> FormCase:
+    def setup(p):
+        p.incident = _incident(p, state)
+        return getattr(p, user), f"/incidents/{p.incident.pk}/do/{name}/", f"/incidents/{p.incident.pk}/"
+
+    return FormCase(setup=setup, form_of=_action_in("actions", name), **kw)
+
+
+def _reported_by_a_colleague(p):
+    from incidents import services
+
+    services.incident_report_step(incident_id=p.incident.pk, actor=p.inspector, note="已电话报市局")
+
+
+FORM_CASES.update({
+    # Only an optional note: the refusal it can meet is a colleague passing the report up first.
+    "incidents.forms.ReportStepForm": _incident_case(
+        "reported", "report_step", meanwhile=_reported_by_a_colleague,
+        data=lambda p, form: {"note": TYPED},
+        expect_errors_on=("__all__",),
+        kept=(TYPED,),
+    ),
+    # Figures typed in words.
+    "incidents.forms.FiguresForm": _incident_case(
+        "reported", "update_figures", user="inspector",
+        data=lambda p, form: {"version": _version(form), "deaths": "两人", "missing": "0", "serious_injuries": "1",
+                              "minor_injuries": "0", "direct_loss": BAD_NUMBER, "comment": TYPED},
+        expect_errors_on=("deaths", "direct_loss"),
+        kept=(_value("两人"), _value(BAD_NUMBER), TYPED),
+    ),
+    "incidents.forms.StartInvestigationForm": _incident_case("reported", "start_investigation"),
+    "incidents.forms.ExtendInvestigationForm": _incident_case("investigating", "extend_investigation"),
+    # Nothing filled in but a comment: there is no finding to record.
+    "incidents.forms.FindingsForm": _incident_case(
+        "investigating", "record_findings", user="inspector",
+        data=lambda p, form: {"version": _version(form), "direct_causes": "", "indirect_causes": "",
+                              "responsible_parties": "", "recommendations": "", "comment": TYPED},
+        expect_errors_on=("direct_causes",),
+        kept=(_value(TYPED),),
+    ),
+    "incidents.forms.ListingForm": _incident_case("reported", "list_supervision"),
+    "incidents.forms.FollowupHazardForm": _incident_case("reported", "followup_hazard", user="inspector"),
+    "incidents.forms.LinkHazardForm": _incident_case(
+        "reported", "link_hazard", user="inspector",
+        data=lambda p, form: {"hazard_code": UNKNOWN_HAZARD},
+        expect_errors_on=("hazard_code",),
+        kept=(_value(UNKNOWN_HAZARD),),
+    ),
+    # A kind chosen but no file.
+    "incidents.forms.AttachmentForm": _incident_case(
+        "reported", "add_attachments", user="inspector",
+        data=lambda p, form: {"kind": "document", "comment": TYPED},
+        expect_errors_on=("files",),
+        kept=(_selected("document"), _value(TYPED)),
+    ),
+    "incidents.forms.CloseForm": _incident_case("findings", "close"),
+    "incidents.forms.FiguresFilterForm": FormCase(
+        setup=lambda p: (p.supervisor, "/incidents/figures/", "/incidents/figures/"),
+        method="get",
+        data=lambda p, form: {"region": "", "start": BAD_DATE, "end": "2026-06-30"},
+        expect_errors_on=("start",),
+        kept=(_value(BAD_DATE), _value("2026-06-30")),
+    ),
+})
+
+
+# --- inspections: an item's result, finishing, the order, the draw, conflicts of interest ---------
+
+def _inspection(p, *, finished: bool = False):
+    """A routine inspection of the enterprise by the county inspector and a colleague with a
+    two-item checklist; `finished`: one item failed (an open hazard), the other passed."""
+    from inspections import services
+
+    template = factories.checklist((("安全出口畅通", False), ("配电箱接地良好", False)), code="form-feedback")
+    colleague = factories.inspector("430522", username="form_inspector_colleague")
+    inspection = services.inspection_create(actor=p.inspector, enterprise=p.enterprise, type="routine",
+                                            date=timezone.localdate(), inspectors=[p.inspector, colleague],
+                                            template=template)
+    if finished:
+        first, second = inspection.template_version.items.order_by("position")
+        services.inspection_record_result(inspection_id=inspection.pk, actor=p.inspector, item_id=first.pk,
+                                          result="fail", note="安全出口被货物堵塞")
+        services.inspection_record_result(inspection_id=inspection.pk, actor=p.inspector, item_id=second.pk,
+                                          result="pass")
+        inspection = services.inspection_finish(inspection_id=inspection.pk, actor=p.inspector)
+    return inspection
+
+
+def _item_result(p):
+    inspection = _inspection(p)
+    first = inspection.template_version.items.order_by("position").first()
+    return p.inspector, f"/inspections/{inspection.pk}/items/{first.pk}/", f"/inspections/{inspection.pk}/"
+
+
+def _item_form(response):
+    """The form of the item that was sent (bound), else the first item's."""
+    rows = response.context["rows"]
+    return next((r.form for r in rows if r.form is not None and r.form.is_bound), rows[0].form)
+
+
+def _finish(p):
+    inspection = _inspection(p)
+    return p.inspector, f"/inspections/{inspection.pk}/finish/", f"/inspections/{inspection.pk}/"
+
+
+def _order(p):
+    inspection = _inspection(p, finished=True)
+    return p.inspector, f"/inspections/{inspection.pk}/documents/order/", f"/inspections/{inspection.pk}/"
+
+
+def _plan(p):
+    from inspections import services
+
+    plan = services.plan_create(actor=p.supervisor, name="第三季度双随机抽查", region=factories.region("430522"), size=1,
+                                start_date=_days(1), end_date=_days(30))
+    return p.supervisor, f"/inspections/plans/{plan.pk}/draw/", f"/inspections/plans/{plan.pk}/"
+
+
+LONG_SEED = "2026年第3季度福利彩票开奖号码" + "0123456789" * 6
+
+FORM_CASES.update({
+    # "不符合" without saying what is wrong.
+    "inspections.forms.ResultForm": FormCase(
+        setup=_item_result, form_of=_item_form,
+        data=lambda p, form: {"result": "fail", "note": "", "expected": ""},
+        expect_errors_on=("note",),
+        kept=(_chosen("result", "fail"),),
+    ),
+    # A conclusion typed while items are still unanswered (the conclusion is free text).
+    "inspections.forms.FinishForm": FormCase(
+        setup=_finish, form_of=lambda response: response.context["finish_form"],
+        data=lambda p, form: {"version": _version(form), "conclusion": "检查结论" + TYPED},
+        expect_errors_on=("__all__",),
+        kept=("检查结论" + TYPED,),
+    ),
+    # A deadline that is not after today.
+    "inspections.forms.OrderForm": FormCase(
+        setup=_order, form_of=lambda response: response.context["order_form"],
+        data=lambda p, form: {"deadline": timezone.localdate().isoformat()},
+        expect_errors_on=("deadline",),
+        kept=lambda p: (_value(timezone.localdate().isoformat()),),
+    ),
+    # A seed longer than the 64 characters stored (not silently replaced by a random one).
+    "inspections.forms.DrawForm": FormCase(
+        setup=_plan, form_of=lambda response: response.context["draw_form"],
+        data=lambda p, form: {"seed": LONG_SEED},
+        expect_errors_on=("seed",),
+        kept=(_value(LONG_SEED),),
+    ),
+    "inspections.forms.ConflictForm": FormCase(
+        setup=lambda p: (p.supervisor, "/inspections/conflicts/", "/inspections/conflicts/"),
+        data=lambda p, form: {"inspector": p.inspector.pk, "enterprise": "不存在的单位XYZ", "reason": ""},
+        expect_errors_on=("enterprise", "reason"),
+        kept=lambda p: (_selected(p.inspector.pk), _value("不存在的单位XYZ")),
+    ),
+})
+
+
+# --- supervision: the dashboard's period, the circulars (通报) --------------------------------------
+
+def _circular(p):
+    from supervision import services
+
+    circular = services.circular_draft(actor=p.supervisor, region_code="430522", period_start=_days(-60),
+                                       period_end=_days(-1))
+    return p.supervisor, f"/supervision/circulars/{circular.pk}/", f"/supervision/circulars/{circular.pk}/"
+
+
+FORM_CASES.update({
+    # A custom period with an impossible start and no end.
+    "supervision.forms.DashboardForm": FormCase(
+        setup=lambda p: (p.supervisor, "/supervision/", "/supervision/"),
+        method="get",
+        data=lambda p, form: {"period": "custom", "start": BAD_DATE, "end": "", "trend": "week"},
+        expect_errors_on=("start", "end"),
+        kept=(_value(BAD_DATE), _selected("custom"), _selected("week")),
+    ),
+    "supervision.forms.CircularDraftForm": _page_form("/supervision/circulars/", "supervisor"),
+    "supervision.forms.CircularEditForm": FormCase(setup=_circular),  # the title emptied
+})
+
+
+# --- resuming production after a major hazard (hazard detail page); the escalation rules ---------
+
+def _resume(name: str) -> FormCase:
+    """A major hazard under 停产停业, its rectification reported with the assessment report: the
+    enterprise's contact applies to resume (apply_resume); with the inspector's application
+    waiting, the county supervisor reviews it (review_resume)."""
+    def setup(p):
+        from hazards import services
+
+        hazard = p.hazard(status="rectification_reported", level="major", listing_level="county",
+                          production_suspended=True, assessment_report="第三方评估：隐患已消除",
+                          original_deadline=_days(-1), current_deadline=_days(-1))
+        user = p.supervisor
+        if name == "apply_resume":
+            user = factories.enterprise_contact(p.enterprise, username="form_contact")
+        else:
+            services.hazard_apply_resume(hazard_id=hazard.pk, actor=p.inspector, expected_version=hazard.version,
+                                         content="已整改到位并经评估，申请恢复生产")
+        return user, f"/hazards/{hazard.pk}/do/{name}/", f"/hazards/{hazard.pk}/"
+
+    return FormCase(setup=setup, form_of=_transition(name).form_of)
+
+
+def _policy_admin(p):
+    from accounts.choices import Role
+
+    admin = factories.UserFactory(role=Role.ADMIN, region=factories.region("430522"), username="form_admin")
+    return admin, "/notices/policy/", "/notices/policy/"
+
+
+FORM_CASES.update({
+    "hazards.forms.ApplyResumeForm": _resume("apply_resume"),  # nothing written in the application
+    # Not passed, without the reason the rules require.
+    "hazards.forms.ReviewResumeForm": FormCase(
+        setup=_resume("review_resume").setup, form_of=_transition("review_resume").form_of,
+        data=lambda p, form: {"version": _version(form), "result": "fail", "opinion": "",
+                              "review_date": timezone.localdate().isoformat()},
+        expect_errors_on=("opinion",),
+        kept=lambda p: (_chosen("result", "fail"), _value(timezone.localdate().isoformat())),
+    ),
+    # Level 2 on the due date itself, and a number in words.
+    "notices.forms.EscalationPolicyForm": FormCase(
+        setup=_policy_admin,
+        data=lambda p, form: {"remind_days_general": "5", "level2_days_general": "0", "level3_days_general": "15",
+                              "remind_days_major": "七天", "level2_days_major": "3", "level3_days_major": "7"},
+        expect_errors_on=("level2_days_general", "remind_days_major"),
+        kept=(re.compile(r'name="remind_days_general" value="5"'), re.compile(r'name="level2_days_general" value="0"'),
+              _value("七天")),
+    ),
+})
+
+
+# Forms that cannot show a field error by design, with the reason.
+NO_FIELD_TO_MARK = {
+    # The publish / refresh / delete buttons of a draft circular: the page writes their only
+    # field, the hidden version, itself (the class is never rendered); nothing is typed, and a
+    # stale version is told as a page message.
+    "supervision.forms.VersionForm",
 }
+
+
+# Forms merged on main whose bad-input case is still to be written, listed by name so that the
+# debt is visible (any NEW form still fails test_every_form_has_a_bad_input_case until it has a
+# case). Empty now: keep it so; never grow it.
+NOT_YET_COVERED: set[str] = set()
 
 
 def project_forms() -> dict[str, type]:
@@ -241,7 +641,9 @@ def project_forms() -> dict[str, type]:
 
 
 def test_every_form_has_a_bad_input_case():
-    missing = sorted(set(project_forms()) - set(FORM_CASES) - ABSTRACT - NOT_YET_COVERED)
+    listed_twice = sorted(set(FORM_CASES) & (ABSTRACT | NO_FIELD_TO_MARK | NOT_YET_COVERED))
+    assert not listed_twice, f"These forms have a case and are also listed as exempt or uncovered: {listed_twice}"
+    missing = sorted(set(project_forms()) - set(FORM_CASES) - ABSTRACT - NO_FIELD_TO_MARK - NOT_YET_COVERED)
     assert not missing, (
         f"These forms have no bad-input case in {__file__}: {missing}. Add a FormCase to FORM_CASES "
         "saying how to reach the page (user and URL) so the test can check that bad input shows "
@@ -285,13 +687,17 @@ def test_bad_input_shows_chinese_field_errors_and_keeps_what_was_typed(path, cli
     blank = case.form_of(client.get(page_url))
     if case.data:
         data, errors_on, kept = case.data(people, blank), case.expect_errors_on, case.kept
+        if callable(kept):
+            kept = kept(people)
     else:
         data, errors_on, kept = generic_bad_input(blank)
     assert errors_on, f"{path}: the case checks no field"
 
-    response = client.post(url, data)
+    if case.meanwhile:
+        case.meanwhile(people)
+    response = client.get(url, data) if case.method == "get" else client.post(url, data)
 
-    assert response.status_code in (400, 409), f"{path}: {response.status_code}"
+    assert response.status_code in case.status, f"{path}: {response.status_code}"
     form = case.form_of(response)
     page = response.content.decode()
     for name in errors_on:

@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 
 # The escalation case writes (and rolls back) 50,000 rows: it runs last, then vacuums.
-ORDER = ("ledger", "detail", "search", "throughput", "escalation")
+ORDER = ("ledger", "detail", "search", "dashboard", "excel_import", "throughput", "escalation")
 
 
 def all_cases() -> list:

@@ -184,6 +184,19 @@ class VerifyInput(ServiceInput):
     photos = files_field(_("复查现场照片"))
 
 
+class ApplyResumeInput(ServiceInput):
+    content = serializers.CharField(help_text="复产申请内容：整改和评估情况、具备的安全生产条件")
+
+
+class ReviewResumeInput(ServiceInput):
+    passed = serializers.BooleanField(
+        help_text="true 审查合格、同意恢复生产（解除停产停业）；false 不合格（须写明原因），继续停产，单位可再次申请"
+    )
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", help_text="审查意见")
+    review_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                        help_text="现场审查日期（默认今天；不得早于申请日期，不得晚于今天）")
+
+
 class SignOffInput(ServiceInput):
     comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="销号意见")
 

@@ -27,8 +27,17 @@ from hazards.choices import (
     HazardSource,
     HazardStatus,
     ListingLevel,
+    ResumeReviewStatus,
 )
-from hazards.models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan, local_today
+from hazards.models import (
+    Attachment,
+    ExtensionRequest,
+    Hazard,
+    HazardEvent,
+    RectificationPlan,
+    ResumeApplication,
+    local_today,
+)
 from hazards.transitions import available_transitions
 
 
@@ -96,6 +105,26 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         fields = [
             "id", "status", "status_label", "reason", "previous_deadline", "requested_deadline", "requested_by",
             "requested_at", "approved_deadline", "decided_by", "decided_at", "decision_comment",
+        ]
+        read_only_fields = fields
+
+
+class ResumeApplicationSerializer(serializers.ModelSerializer):
+    """申请复产 and its 复产审查 (newest first)."""
+
+    status = EnumField(ResumeReviewStatus, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    submitted_by = serializers.PrimaryKeyRelatedField(read_only=True, help_text="申请人ID")
+    review_due = serializers.DateField(read_only=True, help_text="审查期限：申请之日起10日内现场审查")
+    reviewed_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="审查人ID")
+    review_date = serializers.DateField(read_only=True, allow_null=True, help_text="现场审查日期")
+    late = serializers.BooleanField(read_only=True, help_text="审查逾期：审查日期晚于审查期限，或待审查而已过期限")
+
+    class Meta:
+        model = ResumeApplication
+        fields = [
+            "id", "status", "status_label", "content", "submitted_by", "submitted_at", "review_due", "reviewed_by",
+            "reviewed_at", "review_date", "review_opinion", "late",
         ]
         read_only_fields = fields
 
@@ -227,6 +256,9 @@ class HazardDetailSerializer(HazardListSerializer):
     listing = serializers.SerializerMethodField(help_text="挂牌督办（未挂牌为 null）")
     plan = RectificationPlanSerializer(read_only=True, allow_null=True, help_text="重大隐患治理方案")
     extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
+    resume_applications = ResumeApplicationSerializer(
+        many=True, read_only=True, help_text="申请复产及复产审查（重大隐患停产停业时），新的在前"
+    )
     attachments = AttachmentSerializer(many=True, read_only=True)
     available_transitions = serializers.SerializerMethodField(
         help_text="当前用户此刻可执行的操作（transitions.py 的名称，如 confirm、sign_off）"
@@ -243,7 +275,7 @@ class HazardDetailSerializer(HazardListSerializer):
             "rectification_report", "funds_spent", "assessment_report", "rectification_reported_by",
             "rectification_reported_at",
             "verified_by", "verified_at", "verification_comment", "signed_off_by", "signed_off_at",
-            "listing", "production_suspended", "plan", "extension_requests", "attachments",
+            "listing", "production_suspended", "plan", "extension_requests", "resume_applications", "attachments",
             "available_transitions", "events", "created_at", "updated_at",
         ]
         read_only_fields = fields

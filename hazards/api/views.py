@@ -78,6 +78,8 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "decide_extension": inputs.DecideExtensionInput,
         "report_rectification": inputs.ReportRectificationInput,
         "verify": inputs.VerifyInput,
+        "apply_resume": inputs.ApplyResumeInput,
+        "review_resume": inputs.ReviewResumeInput,
         "sign_off": inputs.SignOffInput,
         "add_attachments": inputs.AttachmentUploadInput,
     }
@@ -242,7 +244,34 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def verify(self, request, pk=None):
         return self._change(pk, inputs.VerifyInput, services.hazard_verify)
 
-    @transition_schema("销号", inputs.SignOffInput, "隐患不消除不销号：须已通过复查并有整改后照片。")
+    @transition_schema(
+        "申请复产",
+        inputs.ApplyResumeInput,
+        "责令停产停业的重大事故隐患，报告整改完成并附整改评估报告后，由单位（或检查人员代为）申请恢复生产。"
+        "监管部门应在申请之日起10日内现场审查（resume_applications[].review_due）。"
+        "已有待审查的申请时返回 409 resume_pending。",
+    )
+    @action(detail=True, methods=["post"], url_path="apply-resume")
+    def apply_resume(self, request, pk=None):
+        return self._change(pk, inputs.ApplyResumeInput, services.hazard_apply_resume)
+
+    @transition_schema(
+        "复产审查",
+        inputs.ReviewResumeInput,
+        "挂牌督办层级（未挂牌为县级）或以上的审核督办人员现场审查，审查人不能是申请人。"
+        "合格：解除停产停业，方可销号；不合格：继续停产停业，单位可再次申请。"
+        "审查日期晚于审查期限的照常记录，并标为逾期（late）。",
+    )
+    @action(detail=True, methods=["post"], url_path="review-resume")
+    def review_resume(self, request, pk=None):
+        return self._change(pk, inputs.ReviewResumeInput, services.hazard_review_resume)
+
+    @transition_schema(
+        "销号",
+        inputs.SignOffInput,
+        "隐患不消除不销号：须已通过复查并有整改后照片。责令停产停业的重大事故隐患须先经复产审查合格，"
+        "否则返回 409 resume_review_required。",
+    )
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
         return self._change(pk, inputs.SignOffInput, services.hazard_sign_off)

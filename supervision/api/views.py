@@ -19,6 +19,28 @@ def _figures(figures: stats.Figures) -> dict:
     return {name: figures.value(name) for name in FIGURES}
 
 
+def _number(value):
+    """A count stays an integer; an amount of yuan is a JSON number (as /api/incidents/figures/)."""
+    return value if value is None or isinstance(value, int) else float(value)
+
+
+def _incidents(section: selectors.IncidentSection | None) -> dict | None:
+    if section is None:
+        return None
+    return {
+        "double_decline": section.double_decline,
+        "figures": {t.name: {"current": _number(t.value), "previous": _number(t.previous),
+                             "change": _number(t.change_percent), "list": t.link, "previous_list": t.previous_link}
+                    for t in section.tiles},
+    }
+
+
+def _tipoffs(section: selectors.TipoffSection | None) -> dict | None:
+    if section is None:
+        return None
+    return {t.name: {"value": _number(t.value), "list": t.link} for t in section.tiles}
+
+
 def _row(row: selectors.Row) -> dict:
     return {"key": row.key, "name": row.label, "rank": row.rank, "figures": _figures(row.figures),
             "ledger": row.links.get("found")}
@@ -28,7 +50,9 @@ class StatisticsView(APIView):
     @extend_schema(
         summary="统计指标",
         description="统计看板的指标（发现数、整改率、销号率、逾期数等，定义见 supervision/statistics.py）；"
-                    "比率为 0–1 的小数，分母为 0 时为 null。",
+                    "比率为 0–1 的小数，分母为 0 时为 null。incidents：生产安全事故（事故起数、死亡人数、"
+                    "受伤人数、直接经济损失，本期、上年同期、同比（%）、双下降，定义见 incidents/statistics.py）；"
+                    "tipoffs：举报（收到、受理、不予受理、获得奖励、奖励金额）。list 为对应明细的页面地址。",
         parameters=[
             OpenApiParameter("region", OpenApiTypes.STR, description="区划代码（默认本人辖区）"),
             OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "quarter", "ytd", "custom"]),
@@ -55,4 +79,5 @@ class StatisticsView(APIView):
             "children": [_row(r) for r in board.children], "sectors": [_row(r) for r in board.sectors],
             "sources": [_row(r) for r in board.sources], "levels": [_row(r) for r in board.levels],
             "trend": [{"start": r.key, **_row(r)} for r in board.trend],
+            "incidents": _incidents(board.incidents), "tipoffs": _tipoffs(board.tipoffs),
         })

@@ -1,6 +1,7 @@
 """An incident on phones: the county inspector records it with two deaths, reports it to the
 city, updates it to three; it is re-graded 较大 and the city is notified; the city sees it on
-the figures page and drills down to it."""
+the supervision dashboard (事故起数, 死亡人数, 同比, 双下降), drills down to it, and opens the
+incident figures page from there."""
 from __future__ import annotations
 
 import datetime
@@ -72,7 +73,7 @@ def test_incident_recorded_regraded_and_seen_by_the_city(live_server, browser, p
     assert "续报伤亡和损失" in timeline and "死亡人数：2 → 3" in timeline and "一般事故 → 较大事故" in timeline
     screenshot(page, "incident_regraded")
 
-    # 4. The city sees the bell, the incident in its inbox and on the figures page.
+    # 4. The city sees the bell, the incident in its inbox and on the supervision dashboard.
     context = browser.new_context(**PHONE)
     city = context.new_page()
     city.set_default_timeout(45_000)
@@ -80,7 +81,28 @@ def test_incident_recorded_regraded_and_seen_by_the_city(live_server, browser, p
     assert city.locator("[data-testid=bell-count]").inner_text() == "2"
     city.click("[data-testid=bell]")
     assert "较大事故" in city.locator("[data-testid=incident-inbox]").inner_text()
-    city.goto(f"{live_server.url}/incidents/figures/")
+    # Wait for the page's load event: until the deferred supervision.js hides the custom-period
+    # date inputs, they are wider than half a phone's screen.
+    with city.expect_navigation():
+        city.click("nav.mainnav >> text=统计分析")
+    assert city.locator("h1").inner_text().startswith("邵阳市")
+    assert city.locator("[data-testid=incident-incidents]").inner_text() == "1"
+    assert city.locator("[data-testid=incident-deaths]").inner_text() == "3"
+    assert city.locator("[data-testid=incident-prev-deaths]").inner_text() == "0"  # none last year
+    assert "未实现双下降" in city.locator("[data-testid=double-decline]").inner_text()
+    assert _fits_the_phone(city)
+    screenshot(city, "incident_dashboard_city")
+    dashboard_url = city.url
+    with city.expect_navigation():
+        city.click("[data-testid=incident-deaths]")
+    assert "/incidents/" in city.url and "fatal=1" in city.url
+    assert city.locator("[data-testid=count]").inner_text() == "共 1 起"
+    assert "高处坠落事故" in city.locator("[data-testid=incidents]").inner_text()
+
+    # 5. From the dashboard to the breakdowns on the figures page, and down to the incident again.
+    city.goto(dashboard_url)
+    with city.expect_navigation():
+        city.click("[data-testid=incident-figures-link]")
     assert city.locator("[data-testid=total-incidents]").inner_text() == "1"
     assert city.locator("[data-testid=total-deaths]").inner_text() == "3"
     assert "新邵县" in city.locator("[data-testid=by-region]").inner_text()

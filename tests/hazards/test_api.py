@@ -377,10 +377,16 @@ def test_major_hazard_with_plan_and_listed_supervision(reporter, checker, boss, 
     assert sorted(a["kind"] for a in rectified.data["attachments"]) == ["after", "before", "document"]
 
     assert post(checker, hid, "verify", {"version": 6, "passed": True}).status_code == 200
-    signed = post(boss, hid, "sign-off", {"version": 7})
+    still_suspended = post(boss, hid, "sign-off", {"version": 7})
+    assert still_suspended.status_code == 409 and still_suspended.data["code"] == "resume_review_required"
+
+    assert post(contact, hid, "apply-resume", {"version": 7, "content": "已整改，申请复产"}).status_code == 200
+    resumed = post(boss, hid, "review-resume", {"version": 8, "passed": True, "opinion": "同意恢复生产"})
+    assert resumed.status_code == 200, resumed.data
+    assert resumed.data["production_suspended"] is False
+    signed = post(boss, hid, "sign-off", {"version": 9})
     assert signed.status_code == 200, signed.data
     assert signed.data["status"] == "signed_off"
-    assert signed.data["production_suspended"] is False  # resumption approved with the sign-off
 
 
 def test_county_supervisor_cannot_list_at_city_level(reporter, boss, enterprise):

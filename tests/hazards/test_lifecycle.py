@@ -555,11 +555,18 @@ def test_a_major_hazard_listed_by_the_city_needs_a_city_supervisor_to_sign_off(p
     assert "市级挂牌督办" in error.message
     assert_untouched(hazard)
 
-    sign_off(people, hazard, actor=people.city_supervisor)
+    # Suspended production: the resume review comes first (tests/hazards/test_resume_review.py).
+    refused("resume_review_required", sign_off, people, hazard, actor=people.city_supervisor)
+    application = services.hazard_apply_resume(hazard_id=hazard.pk, actor=people.contact,
+                                               expected_version=hazard.version, content="已整改，申请复产")
+    services.hazard_review_resume(hazard_id=hazard.pk, actor=people.city_supervisor,
+                                  expected_version=application.hazard.version, passed=True)
+
+    sign_off(people, fresh(hazard), actor=people.city_supervisor)
     hazard = fresh(hazard)
     assert hazard.status == HazardStatus.SIGNED_OFF
     assert hazard.signed_off_by == people.city_supervisor
-    assert not hazard.production_suspended  # production resumes with the sign-off
+    assert not hazard.production_suspended  # lifted by the resume review, not by the sign-off
 
 
 def test_a_county_supervisor_cannot_list_at_city_level(people):

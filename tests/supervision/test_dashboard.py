@@ -118,7 +118,8 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_regions(client, django
     many = _queries(client, "/supervision/")
     assert few == many
     # Session, user, region, the cube, last year, child names, sectors, trend, breadcrumbs,
-    # the bell, and the session save.
+    # the incident figures and the tip-off figures (one aggregate each, see
+    # test_dashboard_incidents_tipoffs.py), the bell, and the session save.
     with django_assert_num_queries(few):
         client.get("/supervision/?period=month&trend=week")
 
