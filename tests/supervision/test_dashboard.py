@@ -170,3 +170,27 @@ def test_statistics_api_returns_the_dashboard_figures_within_jurisdiction(client
     client.force_login(supervisor("430522"))
     assert client.get("/api/statistics/", {"region": "430523"}).status_code == 404
     assert client.get("/api/statistics/", {"period": "custom"}).status_code == 400
+
+
+def test_the_tiles_compare_with_the_same_days_last_year(client):
+    """同比: the same calendar days one year earlier, same definitions; counts change as a
+    fraction, rates as a difference in percentage points, and "—" when last year had none."""
+    region("430522100", "酿溪镇")
+    this_year, last_year = "2026-03-10", "2025-03-10"
+    for _ in range(4):
+        hazard(found=local(this_year))
+    hazard(found=local(this_year), status=HazardStatus.SIGNED_OFF, deadline="2026-03-20", signed_off=local("2026-03-15"))
+    hazard(found=local(last_year), status=HazardStatus.SIGNED_OFF, deadline="2025-03-20", signed_off=local("2025-03-15"))
+    hazard(found=local(last_year))
+    hazard(found=local("2025-04-01"))  # outside last year's days: not counted
+    hazard(found=local(last_year), status=HazardStatus.REJECTED)  # rejected reports are never counted
+    client.force_login(supervisor("430522"))
+
+    board = client.get("/supervision/?period=custom&start=2026-03-01&end=2026-03-31").context["board"]
+    tiles = {t.name: t for t in board.tiles}
+
+    assert (tiles["found"].value, tiles["found"].previous) == (5, 2)
+    assert tiles["found"].change == pytest.approx(1.5)  # 5 against 2: +150 %
+    assert (tiles["sign_off_rate"].value, tiles["sign_off_rate"].previous) == (pytest.approx(0.2), pytest.approx(0.5))
+    assert tiles["sign_off_rate"].change == pytest.approx(-0.3)  # 20 % against 50 %: −30 points
+    assert (tiles["major_found"].previous, tiles["major_found"].change) == (0, None)
