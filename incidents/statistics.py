@@ -201,16 +201,29 @@ def _aggregates(current: Q, previous: Q) -> dict:
     return out
 
 
-def incident_figures(*, user: User, region_code: str, period: Period) -> Report:
-    """The figures for `region_code`'s subtree (within the user's jurisdiction) in `period`
-    and the same period last year: totals and breakdowns by child region, sector, type, grade."""
+def _scope(*, user: User, region_code: str, period: Period):
+    """The incidents of `region_code`'s subtree the user may see, in `period` or the same days
+    last year, and the aggregates that split them into the two."""
     previous = period.last_year()
     cur_q, prev_q = period.q(), previous.q()
     base = Incident.objects.visible_to(user).filter(region_q(region_code)).filter(cur_q | prev_q)
-    aggregates = _aggregates(cur_q, prev_q)
+    return base, _aggregates(cur_q, prev_q), previous
+
+
+def incident_total(*, user: User, region_code: str, period: Period) -> Row:
+    """The total row alone (the supervision dashboard's section): one aggregate query."""
+    base, aggregates, previous = _scope(user=user, region_code=region_code, period=period)
+    region_cell = {"region": region_code} if region_code else {}
+    return _row("total", str(_("合计")), base.aggregate(**aggregates), region_cell, period, previous)
+
+
+def incident_figures(*, user: User, region_code: str, period: Period) -> Report:
+    """The figures for `region_code`'s subtree (within the user's jurisdiction) in `period`
+    and the same period last year: totals and breakdowns by child region, sector, type, grade."""
+    base, aggregates, previous = _scope(user=user, region_code=region_code, period=period)
     region_cell = {"region": region_code} if region_code else {}
 
-    total = _row("total", str(_("合计")), base.aggregate(**aggregates), region_cell, period, previous)
+    total = incident_total(user=user, region_code=region_code, period=period)
 
     breakdowns: dict[str, list[Row]] = {}
     # By child region: the child's code prefix; incidents recorded at this region itself (no

@@ -21,7 +21,6 @@ from accounts.models import Region, Sector, User
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard, local_today
 from incidents import statistics as incident_stats
-from incidents.models import Incident
 from tipoffs import selectors as tipoff_selectors
 from tipoffs.choices import TipOffStatus
 
@@ -300,15 +299,11 @@ def incident_section(*, user: User, region: Region | None, period: stats.Period)
 
     This is the figures page's total row (incidents.statistics.incident_figures) without its
     breakdowns: the same scope, the same aggregates, the same drill-down queries and the same 同比
-    and 双下降 (Pair.change, Row.double_decline). incidents.statistics has no public function for
-    the total row alone, hence its row helpers here."""
+    and 双下降 (Pair.change, Row.double_decline)."""
     code = region.code if region else ""
     current = incident_stats.Period(period.start, period.end)
     previous = current.last_year()
-    current_q, previous_q = current.q(), previous.q()
-    scope = Incident.objects.visible_to(user).filter(incident_stats.region_q(code)).filter(current_q | previous_q)
-    values = scope.aggregate(**incident_stats._aggregates(current_q, previous_q))
-    total = incident_stats._row("total", "", values, {"region": code} if code else {}, current, previous)
+    total = incident_stats.incident_total(user=user, region_code=code, period=current)
     list_url = reverse("incidents:list")
     tiles = []
     for name in INCIDENT_TILES:
