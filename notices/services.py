@@ -88,7 +88,7 @@ def deliver_pending(*, batch_size: int | None = None) -> DeliveryReport:
                 else:
                     raise channels.DeliveryError(f"unknown channel {channel}")
             except Exception as exc:  # any failure is recorded on the rows and retried, never lost
-                _record_failure(chunk, exc, report)
+                record_failure(chunk, exc, report)
             else:
                 _record_success(chunk, report)
     if mail is not None:
@@ -121,7 +121,9 @@ def _record_success(rows: list[Delivery], report: DeliveryReport) -> None:
     report.sent += len(rows)
 
 
-def _record_failure(rows: list[Delivery], exc: Exception, report: DeliveryReport) -> None:
+def record_failure(rows: list, exc: Exception, report: DeliveryReport) -> None:
+    """A failed send of `rows` (outbox rows of any app: status, attempts, last_error,
+    next_attempt_at): retried with backoff, or kept as failed once out of attempts."""
     now = timezone.now()
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
     report.errors.append(error)
@@ -134,8 +136,9 @@ def _record_failure(rows: list[Delivery], exc: Exception, report: DeliveryReport
         else:
             row.next_attempt_at = now + retry_delay(row.attempts)
             report.retrying += 1
-    Delivery.objects.bulk_update(rows, ["status", "last_error", "next_attempt_at"])
-    logger.warning("notice delivery failed", extra={"deliveries": [d.id for d in rows], "error": error})
+    type(rows[0])._default_manager.bulk_update(rows, ["status", "last_error", "next_attempt_at"])
+    logger.warning("delivery failed", extra={"model": rows[0]._meta.label, "deliveries": [d.id for d in rows],
+                                             "error": error})
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -24,7 +24,7 @@ from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable, render_pdf
 from notices import channels
 from notices.models import Notice, WebhookEndpoint
-from notices.services import CLAIM_LEASE, DeliveryReport, retry_delay
+from notices.services import CLAIM_LEASE, DeliveryReport, record_failure
 
 from . import statistics as stats
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
@@ -158,7 +158,7 @@ def report_deliveries_send(*, batch_size: int = 200) -> DeliveryReport:
             else:
                 raise channels.DeliveryError(f"unknown channel {row.channel}")
         except Exception as exc:  # recorded on the row and retried, never lost
-            _record_failure(row, exc, result)
+            record_failure([row], exc, result)
         else:
             ReportDelivery.objects.filter(pk=row.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(),
                                                             next_attempt_at=None)
@@ -183,20 +183,6 @@ def _claim_report_deliveries(limit: int) -> list[int]:
         ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
         ReportDelivery.objects.filter(id__in=ids).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
     return ids
-
-
-def _record_failure(row: ReportDelivery, exc: Exception, result: DeliveryReport) -> None:
-    error = f"{exc.__class__.__name__}: {exc}"[:2000]
-    result.errors.append(error)
-    if row.attempts >= settings.NOTICES_MAX_ATTEMPTS:
-        row.status, row.next_attempt_at = DeliveryStatus.FAILED, None  # kept with its error, retried by hand
-        result.gave_up += 1
-    else:
-        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
-        result.retrying += 1
-    row.last_error = error
-    row.save(update_fields=["status", "next_attempt_at", "last_error"])
-    logger.warning("report delivery failed", extra={"report_delivery": row.pk, "error": error})
 
 
 def report_message(report: Report) -> channels.Message:
