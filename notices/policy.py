@@ -1,7 +1,7 @@
 """The escalation ladder: the one policy object for deadlines and escalation levels.
 
 Defaults follow ../shared/DOMAIN.md ("Deadlines and escalation"); an administrator may give any
-region (province, city, county, township) its own ladder in the admin, and a hazard follows the
+region (province, city, county, township) its own ladder (/notices/policy/), and a hazard follows the
 ladder of its nearest region ancestor that has one. The nightly job resolves the same rule in SQL
 (hazards/escalation.py); `ladder_for_region` is its Python twin for pages and tests.
 """
@@ -55,13 +55,19 @@ LADDER_FIELDS = (
 REGION_LENGTHS_DEEPEST_FIRST = tuple(sorted(REGION_CODE_LENGTH.values(), reverse=True))
 
 
-def ladder_for_region(region_code: str) -> Ladder:
-    """The ladder of the nearest ancestor (or the region itself) that has a policy."""
+def nearest_policy(region_code: str):
+    """The EscalationPolicy of the nearest ancestor (or the region itself) that has one, with its
+    region; None when none has. One query."""
+    from django.db.models.functions import Length
+
     from .models import EscalationPolicy
 
     prefixes = [region_code[:n] for n in REGION_LENGTHS_DEEPEST_FIRST if n <= len(region_code)]
-    policies = {p.region_id: p for p in EscalationPolicy.objects.filter(region_id__in=prefixes)}
-    for prefix in prefixes:
-        if prefix in policies:
-            return policies[prefix].ladder
-    return DEFAULT_LADDER
+    return (EscalationPolicy.objects.filter(region_id__in=prefixes).select_related("region")
+            .order_by(Length("region_id").desc()).first())
+
+
+def ladder_for_region(region_code: str) -> Ladder:
+    """The ladder of the nearest ancestor (or the region itself) that has a policy."""
+    policy = nearest_policy(region_code)
+    return policy.ladder if policy else DEFAULT_LADDER

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Length
 from django.utils import timezone
 
 from accounts.choices import RegionLevel, Role
@@ -16,7 +15,7 @@ from hazards.models import Hazard
 
 from .choices import Channel, DeliveryStatus, RunStatus
 from .models import Delivery, EscalationPolicy, EscalationRun, Notice
-from .policy import DEFAULT_LADDER, Ladder
+from .policy import DEFAULT_LADDER, Ladder, nearest_policy
 
 # The nightly run is expected to have finished this long after its scheduled hour.
 RUN_GRACE = datetime.timedelta(hours=1)
@@ -138,12 +137,9 @@ class EffectivePolicy:
 
 
 def effective_policy(*, region: Region) -> EffectivePolicy:
-    """The same rule as the nightly job's SQL and `ladder_for_region`: the policy of the nearest
-    region up the tree (the region itself first) — one query, with the policy's region."""
-    prefixes = region.ancestor_codes()
-    nearest = (EscalationPolicy.objects.filter(region_id__in=prefixes).select_related("region")
-               .order_by(Length("region_id").desc()).first())
-    return EffectivePolicy(region=region, policy=nearest)
+    """The same rule as the nightly job's SQL and `ladder_for_region` (policy.nearest_policy):
+    the policy of the nearest region up the tree, the region itself first."""
+    return EffectivePolicy(region=region, policy=nearest_policy(region.code))
 
 
 def policy_region(*, user: User, code: str | None) -> Region | None:
