@@ -79,14 +79,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     summary.append([_("逾期统计截至"), board.today.isoformat()])
     summary.append([_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     summary.append([])
-    _header(summary, [_("指标"), _("本期"), _("去年同期"), _("同比")])
-    for tile in board.tiles:
-        summary.append([tile.label])
-        line = summary.max_row
-        _put(summary.cell(line, 2), tile.value, tile.kind)
-        _put(summary.cell(line, 3), tile.previous, tile.kind)
-        # A rate's change is in percentage points (a fraction too); a count's is relative.
-        _put(summary.cell(line, 4), tile.change, "rate")
+    _year_on_year(summary, board.tiles)
     summary.column_dimensions["A"].width = 16
     for letter in "BCD":
         summary.column_dimensions[letter].width = 14
@@ -107,6 +100,18 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     return buffer.getvalue()
 
 
+def _year_on_year(sheet, tiles) -> None:
+    """Figure, this period, the same days last year and 同比, one row per tile."""
+    _header(sheet, [_("指标"), _("本期"), _("去年同期"), _("同比")])
+    for tile in tiles:
+        sheet.append([tile.label])
+        line = sheet.max_row
+        _put(sheet.cell(line, 2), tile.value, tile.kind)
+        _put(sheet.cell(line, 3), tile.previous, tile.kind)
+        # A rate's change is in percentage points (a fraction too); a count's is relative.
+        _put(sheet.cell(line, 4), tile.change, "rate")
+
+
 def _incident_sheet(book: Workbook, board: Dashboard, section: IncidentSection) -> None:
     """生产安全事故: the dashboard's incident tiles, last year's values, 同比 and 双下降."""
     sheet = book.create_sheet(_("生产安全事故"))
@@ -114,13 +119,7 @@ def _incident_sheet(book: Workbook, board: Dashboard, section: IncidentSection) 
     sheet.append([_("统计期"), f"{section.period.start.isoformat()} — {section.period.end.isoformat()}"])
     sheet.append([_("同比期"), f"{section.previous.start.isoformat()} — {section.previous.end.isoformat()}"])
     sheet.append([])
-    _header(sheet, [_("指标"), _("本期"), _("去年同期"), _("同比")])
-    for tile in section.tiles:
-        sheet.append([tile.label])
-        line = sheet.max_row
-        _put(sheet.cell(line, 2), tile.value, tile.kind)
-        _put(sheet.cell(line, 3), tile.previous, tile.kind)
-        _put(sheet.cell(line, 4), tile.change, "rate")
+    _year_on_year(sheet, section.tiles)
     sheet.append([])
     sheet.append([_("双下降"), _("是") if section.double_decline else _("否")])
     _summary_widths(sheet)
