@@ -14,3 +14,17 @@ class CountRule(models.TextChoices):
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("放假")
     MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
+
+
+class DeadlineType(models.TextChoices):
+    """The periods whose counting a region may configure (RegionDayRule)."""
+
+    RESUME_REVIEW = "resume_review", _("复产现场审查（10日）")
+    INCIDENT_INVESTIGATION = "incident_investigation", _("事故调查报告（60日及延长）")
+
+
+# Until a region says otherwise: the periods as the system counted them before the calendar.
+DEFAULT_RULES = {
+    DeadlineType.RESUME_REVIEW: CountRule.NATURAL,
+    DeadlineType.INCIDENT_INVESTIGATION: CountRule.NATURAL,
+}

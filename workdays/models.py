@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DayKind
+from .choices import CountRule, DayKind, DeadlineType
 
 
 class CalendarYear(models.Model):
@@ -55,3 +55,19 @@ class CalendarDay(models.Model):
 
     class Meta:
         ordering = ["day"]
+
+
+class RegionDayRule(models.Model):
+    """How a region counts one kind of period; its subtree follows it unless a nearer region
+    has its own (like notices.EscalationPolicy)."""
+
+    region = models.ForeignKey("accounts.Region", verbose_name=_("适用区划（含下级）"), on_delete=models.PROTECT,
+                               related_name="+")
+    deadline_type = models.CharField(_("期限类型"), max_length=32, choices=DeadlineType.choices)
+    rule = models.CharField(_("计算方式"), max_length=16, choices=CountRule.choices)
+
+    class Meta:
+        verbose_name = _("期限计算方式")
+        verbose_name_plural = _("期限计算方式")
+        ordering = ["region_id", "deadline_type"]
+        constraints = [models.UniqueConstraint(fields=["region", "deadline_type"], name="region_day_rule_unique")]

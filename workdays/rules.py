@@ -64,3 +64,23 @@ def _add_workdays(start: datetime.date, days: int) -> datetime.date:
         day += datetime.timedelta(days=1)
         left -= day.isoweekday() < 6
     return day
+
+
+def rule_for(*, region_code: str, deadline_type: str) -> str:
+    """The rule of the nearest region (itself or an ancestor) that set one, else the default. One query."""
+    from django.db.models.functions import Length
+
+    from accounts.choices import REGION_CODE_LENGTH
+
+    from .choices import DEFAULT_RULES
+    from .models import RegionDayRule
+
+    prefixes = [region_code[:n] for n in sorted(REGION_CODE_LENGTH.values()) if n <= len(region_code)]
+    found = (RegionDayRule.objects.filter(region_id__in=prefixes, deadline_type=deadline_type)
+             .order_by(Length("region_id").desc()).values_list("rule", flat=True).first())
+    return found or DEFAULT_RULES[deadline_type]
+
+
+def deadline_for(*, region_code: str, deadline_type: str, start: datetime.date, days: int) -> datetime.date:
+    """The last day of a `days`-day period of `deadline_type` starting after `start`, as the region counts it."""
+    return add_days(start, days, rule=rule_for(region_code=region_code, deadline_type=deadline_type))
