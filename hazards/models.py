@@ -234,9 +234,16 @@ class ExtensionRequest(models.Model):
 RESUME_REVIEW_DAYS = 10
 
 
-def resume_review_due(applied_on: datetime.date) -> datetime.date:
-    """The last calendar day (Asia/Shanghai) on which the on-site review is on time."""
-    return applied_on + datetime.timedelta(days=RESUME_REVIEW_DAYS)
+def resume_review_due(applied_on: datetime.date, region_code: str | None = None) -> datetime.date:
+    """The last day (Asia/Shanghai) on which the on-site review is on time, counted as the
+    hazard's region counts this period (workdays; natural days unless a region says otherwise)."""
+    from workdays.choices import DEFAULT_RULES, DeadlineType
+    from workdays.rules import add_days, deadline_for
+
+    if region_code is None:
+        return add_days(applied_on, RESUME_REVIEW_DAYS, rule=DEFAULT_RULES[DeadlineType.RESUME_REVIEW])
+    return deadline_for(region_code=region_code, deadline_type=DeadlineType.RESUME_REVIEW, start=applied_on,
+                        days=RESUME_REVIEW_DAYS)
 
 
 class ResumeApplicationQuerySet(models.QuerySet):

@@ -442,7 +442,7 @@ def hazard_apply_resume(*, hazard_id: int, actor: User, expected_version: int, c
         submitted_at = timezone.now()
         application = ResumeApplication.objects.create(
             hazard=hazard, submitted_by=actor, submitted_at=submitted_at, content=content.strip(),
-            review_due=resume_review_due(timezone.localtime(submitted_at).date()),
+            review_due=resume_review_due(timezone.localtime(submitted_at).date(), hazard.region_id),
         )
         _record(hazard, actor=actor, action=EventAction.RESUME_APPLIED, from_status=hazard.status, comment=content,
                 changes={"review_due": [None, application.review_due.isoformat()]})

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tipoffs",
     "incidents",
     "spreadsheets",
+    "workdays",
 ]
 
 MIDDLEWARE = [

@@ -120,5 +120,21 @@ INVESTIGATION_DAYS = 60
 MAX_EXTENSION_DAYS = 60
 
 
-def investigation_due(started_on: datetime.date) -> datetime.date:
-    return started_on + datetime.timedelta(days=INVESTIGATION_DAYS)
+def investigation_due(started_on: datetime.date, region_code: str | None = None) -> datetime.date:
+    """The report's due day, counted as the incident's region counts this period (workdays)."""
+    return _period_end(started_on, INVESTIGATION_DAYS, region_code)
+
+
+def latest_extension(original_due_on: datetime.date, region_code: str | None = None) -> datetime.date:
+    """The latest day the investigation may be extended to: MAX_EXTENSION_DAYS after the original due day."""
+    return _period_end(original_due_on, MAX_EXTENSION_DAYS, region_code)
+
+
+def _period_end(start: datetime.date, days: int, region_code: str | None) -> datetime.date:
+    from workdays.choices import DEFAULT_RULES, DeadlineType
+    from workdays.rules import add_days, deadline_for
+
+    if region_code is None:
+        return add_days(start, days, rule=DEFAULT_RULES[DeadlineType.INCIDENT_INVESTIGATION])
+    return deadline_for(region_code=region_code, deadline_type=DeadlineType.INCIDENT_INVESTIGATION, start=start,
+                        days=days)

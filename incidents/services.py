@@ -377,7 +377,7 @@ def incident_start_investigation(*, incident_id: int, actor: User, expected_vers
         if started_on < incident.occurred_on:
             raise DomainError("start_before_accident", _("调查组成立日期不能早于事故发生日期。"), status=400,
                               field="started_on")
-        due = rules.investigation_due(started_on)
+        due = rules.investigation_due(started_on, incident.region_id)
         Investigation.objects.create(
             incident=incident, lead_authority=rules.LEAD_AUTHORITY[incident.grade], team_leader=team_leader.strip(),
             team_members=team_members.strip(), started_on=started_on, due_on=due, original_due_on=due,
@@ -397,7 +397,7 @@ def incident_extend_investigation(*, incident_id: int, actor: User, expected_ver
     with _change(incident_id=incident_id, actor=actor, expected_version=expected_version,
                  name="extend_investigation") as incident:
         investigation = incident.investigation
-        latest = investigation.original_due_on + datetime.timedelta(days=rules.MAX_EXTENSION_DAYS)
+        latest = rules.latest_extension(investigation.original_due_on, incident.region_id)
         if new_due_on <= investigation.due_on:
             raise DomainError("due_not_later", _("延长后的期限须晚于当前期限（%(d)s）。") % {"d": investigation.due_on},
                               status=400, field="new_due_on")

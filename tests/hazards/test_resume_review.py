@@ -511,3 +511,17 @@ def test_the_page_review_form_keeps_typed_text_and_shows_lateness(client, people
     assert "已完成：复产审查" in page and "审查合格，同意复产" in page
     assert 'data-testid="resume-late"' in page  # reviewed after the due date
     assert not fresh(hazard).production_suspended
+
+
+def test_the_review_is_due_in_ten_working_days_where_the_region_counts_working_days(people):
+    from accounts.models import Region
+    from workdays.choices import CountRule, DeadlineType
+    from workdays.models import RegionDayRule
+    from workdays.rules import add_days
+
+    county = Region.objects.get(code=people.enterprise.region_id[:6])
+    RegionDayRule.objects.create(region=county, deadline_type=DeadlineType.RESUME_REVIEW, rule=CountRule.WORKING)
+    application = apply(people, fresh(rectification_reported(people)))
+    today = timezone.localdate()
+    assert application.review_due == add_days(today, 10, rule=CountRule.WORKING)
+    assert application.review_due >= today + datetime.timedelta(days=12)  # ten working days span two weekends

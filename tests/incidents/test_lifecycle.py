@@ -191,3 +191,18 @@ def test_the_incident_timeline_is_append_only_in_the_database(people):
     if connection.vendor == "postgresql":
         with pytest.raises(DatabaseError), transaction.atomic():
             IncidentEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_the_investigation_is_due_as_the_incidents_region_counts_the_period(people):
+    from accounts.models import Region
+    from workdays.choices import CountRule, DeadlineType
+    from workdays.models import RegionDayRule
+    from workdays.rules import add_days
+
+    incident = record(people, deaths=1)
+    RegionDayRule.objects.create(region=Region.objects.get(code=incident.region_id[:6]),
+                                 deadline_type=DeadlineType.INCIDENT_INVESTIGATION, rule=CountRule.WORKING)
+    incident = start(people, incident)
+    today = timezone.localdate()
+    assert incident.investigation.due_on == add_days(today, 60, rule=CountRule.WORKING)
+    assert incident.investigation.due_on > today + datetime.timedelta(days=80)  # 60 working days
