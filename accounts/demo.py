@@ -37,6 +37,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from hazards import services
+from hazards.escalation import run_escalation
 from incidents.demo import seed_incidents
 from hazards.choices import HazardStatus
 from hazards.models import (
@@ -46,9 +47,12 @@ from hazards.models import (
     HazardEvent,
     RectificationPlan,
     ResumeApplication,
+    local_today,
     resume_review_due,
 )
 from inspections import demo as inspections_demo
+from notices.choices import RunStatus, RunTrigger
+from notices.models import EscalationRun
 from supervision.demo import seed_supervision
 from tipoffs.demo import demo_tipoffs_exist, seed_tipoffs
 from spreadsheets.demo import seed_imports
@@ -1306,7 +1310,23 @@ def seed_demo(log: Log | None = None) -> SeedResult:
     section("tipoffs", "群众举报", seed_tipoffs, skip_reason="已存在演示举报" if demo_tipoffs_exist() else None)
     section("incidents", "生产安全事故", seed_incidents)
     section("imports", "Excel导入示例", seed_imports)
+    _seed_last_night(result, log)
     return result
+
+
+def _seed_last_night(result: SeedResult, log: Log) -> None:
+    """Leave the demo as after last night's run, so every role's inbox shows real notices. The
+    job owns its transaction (durable), so it runs outside section(); once per day."""
+    today = local_today()
+    if EscalationRun.objects.filter(as_of=today, dry_run=False, status=RunStatus.SUCCEEDED).exists():
+        result.skipped.append("escalation")
+        log("逾期督办：今日已运行，跳过。")
+        return
+    started = time.monotonic()
+    run = run_escalation(as_of=today, trigger=RunTrigger.COMMAND)
+    result.created["escalation"] = run.notices_total
+    result.seconds["escalation"] = time.monotonic() - started
+    log(f"逾期督办：新建提醒/督办通知 {run.notices_total} 条（{result.seconds['escalation']:.1f} 秒）。")
 
 
 def _width(text: str) -> int:

@@ -47,5 +47,6 @@ class RunStatus(models.TextChoices):
 
 class RunTrigger(models.TextChoices):
     BEAT = "beat", _("定时任务")
+    CATCH_UP = "catch_up", _("补跑（错过的定时任务）")
     COMMAND = "command", _("命令行")
     OTHER = "other", _("其他")

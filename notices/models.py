@@ -243,3 +243,21 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient or self.endpoint}"
+
+
+class EscalationCatchUp(models.Model):
+    """The claim of one missed nightly run, made when beat starts and finds that the last
+    successful run is older than the last scheduled time. The unique key on the scheduled time
+    is what lets two beat starts race: only the one whose insert lands sends the run."""
+
+    scheduled_at = models.DateTimeField(_("错过的计划时间"), unique=True)
+    claimed_at = models.DateTimeField(_("补跑时间"), default=timezone.now)
+    worker = models.CharField(_("执行进程"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("补跑记录")
+        verbose_name_plural = _("补跑记录")
+        ordering = ["-scheduled_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scheduled_at:%Y-%m-%d %H:%M}"

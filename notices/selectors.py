@@ -14,6 +14,7 @@ from accounts.models import Region, User
 from hazards.models import Hazard
 
 from .choices import Channel, DeliveryStatus, RunStatus
+from .catchup import last_scheduled_time
 from .models import Delivery, EscalationPolicy, EscalationRun, Notice
 from .policy import DEFAULT_LADDER, Ladder, nearest_policy
 
@@ -83,9 +84,7 @@ class EscalationHealth:
 
 def expected_run_date(now: datetime.datetime | None = None) -> datetime.date:
     """The as-of date of the latest nightly run that should have finished by `now`."""
-    local = timezone.localtime(now or timezone.now())
-    due = local.replace(hour=settings.NOTICES_ESCALATION_HOUR, minute=0, second=0, microsecond=0) + RUN_GRACE
-    return local.date() if local >= due else local.date() - datetime.timedelta(days=1)
+    return timezone.localdate(last_scheduled_time((now or timezone.now()) - RUN_GRACE))
 
 
 def escalation_health(*, user: User, now: datetime.datetime | None = None) -> EscalationHealth | None:

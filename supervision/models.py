@@ -194,6 +194,8 @@ class CircularItem(models.Model):
     level3_on = models.DateField(_("三级督办日期"))
     overdue_days = models.IntegerField(_("逾期天数"))
     status = models.CharField(_("当前状态"), max_length=32)
+    # Set when the hazard was rectified within the period: named, but marked as rectified.
+    rectified_on = models.DateField(_("通报期内整改日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("通报隐患")

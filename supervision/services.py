@@ -9,7 +9,8 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from accounts.choices import Role
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Region, User
 from accounts.numbering import next_document_number
+from hazards.choices import RECTIFIED_STATUSES
 from hazards.models import local_today
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable, render_pdf
@@ -259,26 +261,42 @@ def _locked(actor: User, circular_id: int) -> Circular:
     return get_visible_or_404(Circular.objects.select_for_update(), actor, pk=circular_id)
 
 
+def _period_bounds(period: stats.Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period's first and past-the-last instants in local time (rectification times are instants)."""
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz),
+            datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+
+
 def _fill(circular: Circular, actor: User, today: datetime.date) -> None:
-    """(Re)build a draft's contents: the hazards that reached level 3 in the period and the
-    lowest-ranked child regions by 销号率 over the hazards found in the period."""
+    """(Re)build a draft's contents (通报制): every hazard at level 3 at the end of the period —
+    escalated in it or before it, for the deadline still in force, and not rectified by its end —
+    plus those that were at level 3 and were rectified during the period (marked with the day);
+    and the lowest-ranked child regions by 销号率 over the hazards found in the period."""
     period = stats.Period(circular.period_start, circular.period_end)
+    starts, ends = _period_bounds(period)
+    rectified = Q(hazard__status__in=RECTIFIED_STATUSES)
     notices = (Notice.objects.visible_to(actor)
-               .filter(level=3, as_of__gte=period.start, as_of__lte=period.end,
+               .filter(level=3, as_of__lte=period.end, deadline=F("hazard__current_deadline"),
                        hazard__region__code__startswith=circular.region_id)
+               .annotate(rectified_at=Coalesce("hazard__verified_at", "hazard__signed_off_at"))
+               # rectified before the period began: no longer a matter for this circular
+               .filter(~rectified | Q(rectified_at__isnull=True) | Q(rectified_at__gte=starts))
                .select_related("hazard__region", "hazard__enterprise").order_by("as_of", "hazard_id"))
     items, seen = [], set()
     for notice in notices:
         hazard = notice.hazard
         if hazard.pk in seen:
-            continue  # a later deadline's level 3 in the same period: named once
+            continue  # one hazard is named once
         seen.add(hazard.pk)
+        at = notice.rectified_at if hazard.status in RECTIFIED_STATUSES else None
+        rectified_on = timezone.localdate(at) if at is not None and at < ends else None
         overdue_days = (today - hazard.current_deadline).days if hazard.is_overdue(today) else notice.overdue_days
         items.append(CircularItem(
             circular=circular, hazard=hazard, position=len(items) + 1, code=hazard.code, title=hazard.title,
             enterprise_name=hazard.enterprise.name if hazard.enterprise else "", region_name=hazard.region.name,
             level=hazard.get_level_display(), deadline=notice.deadline, level3_on=notice.as_of,
-            overdue_days=overdue_days, status=hazard.get_status_display(),
+            overdue_days=overdue_days, status=hazard.get_status_display(), rectified_on=rectified_on,
         ))
     circular.items.all().delete()
     CircularItem.objects.bulk_create(items)
@@ -351,14 +369,18 @@ def circular_pdf(circular: Circular) -> bytes:
     return render_pdf("supervision/pdf/circular.html", {"circular": circular, "items": items})
 
 
-def circular_publish(*, circular_id: int, actor: User, expected_version) -> Circular:
+def circular_publish(*, circular_id: int, actor: User, expected_version, confirm_empty: bool = False) -> Circular:
     """发布: the document number is taken now (numbers have no gaps from discarded drafts), the
-    PDF is laid out and stored, and the circular is frozen."""
+    PDF is laid out and stored, and the circular is frozen. A circular naming no hazard is
+    published only when the reviewer confirms that this is really the case."""
     _check_manager(actor)
     with transaction.atomic():
         circular = _locked(actor, circular_id)
         _refuse_if_published(circular)
         _check_version(circular, expected_version)
+        if not confirm_empty and not circular.items.exists():
+            raise DomainError("circular_empty", _("本通报未列出任何三级督办隐患。如确无应通报的隐患，请勾选“确认发布空通报”后再发布。"),
+                              status=409, field="confirm_empty")
         circular.number = next_document_number(kind=CIRCULAR_KIND, issuer=circular.region_id, year=circular.year)
         with translation.override(settings.LANGUAGE_CODE):  # the document number is Chinese
             circular.doc_no = _("%(region)s隐患通报〔%(year)s〕%(n)s号") % {

@@ -208,8 +208,10 @@ def circular_action(request, pk: int, action: str):
     if not form.is_valid():
         messages.error(request, _("请求缺少版本号，请刷新页面后重试。"))
         return redirect("supervision:circular", pk=item.pk)
+    extra = {"confirm_empty": request.POST.get("confirm_empty") == "1"} if action == "publish" else {}
     try:
-        actions[action](circular_id=item.pk, actor=request.user, expected_version=form.cleaned_data["version"])
+        actions[action](circular_id=item.pk, actor=request.user, expected_version=form.cleaned_data["version"],
+                        **extra)
     except DomainError as error:
         if error.status == 404:
             raise Http404

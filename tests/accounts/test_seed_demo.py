@@ -10,7 +10,9 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 from hazards.choices import HazardStatus
-from hazards.models import Hazard
+from hazards.models import Hazard, local_today
+from notices.choices import Channel, RunStatus
+from notices.models import Delivery, EscalationRun
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +38,8 @@ def test_seed_demo_twice_changes_nothing_and_every_demo_login_works():
     assert set(Hazard.objects.values_list("status", flat=True)) == set(HazardStatus.values)
     assert Hazard.objects.overdue().exists()
     assert Hazard.objects.filter(level="major").exists()
+    # As after last night's run: one run today, and the roles that chase deadlines have notices.
+    today = local_today()
+    assert EscalationRun.objects.filter(as_of=today, status=RunStatus.SUCCEEDED).count() == 1
+    inboxes = set(Delivery.objects.filter(channel=Channel.INAPP).values_list("recipient__username", flat=True))
+    assert {"inspector", "supervisor", "city"} <= inboxes, inboxes

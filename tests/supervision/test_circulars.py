@@ -42,7 +42,7 @@ def shaoyang():
     early = hazard("430522100", found=local("2026-01-05"), status=S.RECTIFYING, deadline="2026-01-20")
     level3(late, "2026-03-25")
     level3(other, "2026-03-27")
-    level3(early, "2026-02-04")  # before the period: not in this circular
+    level3(early, "2026-02-04")  # before the period and still overdue: named again (通报制)
     return {"late": late, "other": other, "early": early, "city": supervisor("4305")}
 
 
@@ -54,8 +54,9 @@ def draft(data, **kw):
 def test_draft_names_level3_hazards_of_the_period_and_the_lowest_ranked_counties(shaoyang):
     circular = draft(shaoyang)
     assert circular.status == CircularStatus.DRAFT and circular.number is None
-    assert [i.hazard_id for i in circular.items.all()] == [shaoyang["late"].pk, shaoyang["other"].pk]
-    first = circular.items.first()
+    assert [i.hazard_id for i in circular.items.all()] == [
+        shaoyang["early"].pk, shaoyang["late"].pk, shaoyang["other"].pk]
+    first = circular.items.get(hazard=shaoyang["late"])
     assert first.overdue_days == (TODAY - d("2026-03-10")).days  # still overdue: counted to today
     assert first.title == "配电箱未接地" and first.level3_on == d("2026-03-25")
     assert [(l["name"], l["rank"], l["sign_off_rate"]) for l in circular.laggards] == [
@@ -65,7 +66,7 @@ def test_draft_names_level3_hazards_of_the_period_and_the_lowest_ranked_counties
 def test_a_county_circular_shows_only_its_own_hazards(shaoyang):
     circular = services.circular_draft(actor=supervisor("430522"), region_code="430522", period_start=START,
                                        period_end=END, today=TODAY)
-    assert [i.hazard_id for i in circular.items.all()] == [shaoyang["late"].pk]
+    assert [i.hazard_id for i in circular.items.all()] == [shaoyang["early"].pk, shaoyang["late"].pk]
 
 
 def test_publishing_numbers_the_circular_and_stores_its_pdf(shaoyang):
@@ -170,3 +171,57 @@ def test_hazards_signed_off_since_level_3_are_still_named_with_their_status(shao
     type(shaoyang["other"]).objects.filter(pk=shaoyang["other"].pk).update(status=HazardStatus.SIGNED_OFF)
     item = draft(shaoyang).items.get(hazard=shaoyang["other"])
     assert (item.status, item.overdue_days) == ("已销号", 16)
+
+
+def test_a_hazard_escalated_in_august_and_still_overdue_is_in_the_november_circular():
+    region("4305", "邵阳市")
+    region("430522", "新邵县")
+    region("430522100", "新邵县城关镇")
+    august = hazard("430522100", found=local("2026-07-01"), status=S.RECTIFYING, deadline="2026-07-20",
+                    title="仓库消防通道堵塞")
+    level3(august, "2026-08-04")
+    circular = services.circular_draft(actor=supervisor("4305"), region_code="4305", period_start=d("2026-11-01"),
+                                       period_end=d("2026-11-30"), today=d("2026-12-02"))
+    item = circular.items.get()
+    assert (item.hazard_id, item.level3_on, item.rectified_on) == (august.pk, d("2026-08-04"), None)
+    assert item.overdue_days == (d("2026-12-02") - d("2026-07-20")).days
+
+
+def test_level_3_hazards_rectified_in_the_period_are_named_and_marked_those_rectified_before_are_not(shaoyang):
+    verified_in = hazard("430522100", found=local("2026-01-02"), status=S.VERIFIED, deadline="2026-01-10",
+                         verified_at=local("2026-04-02"))
+    signed_before = hazard("430522100", found=local("2026-01-02"), status=S.SIGNED_OFF, deadline="2026-01-10",
+                           verified_at=local("2026-02-20"), signed_off=local("2026-03-03"))
+    verified_after = hazard("430522100", found=local("2026-01-02"), status=S.VERIFIED, deadline="2026-01-10",
+                            verified_at=local("2026-05-03"))
+    for h in (verified_in, signed_before, verified_after):
+        level3(h, "2026-01-25")
+    items = {i.hazard_id: i for i in draft(shaoyang).items.all()}
+    assert items[verified_in.pk].rectified_on == d("2026-04-02")
+    assert signed_before.pk not in items  # rectified before the period began
+    assert items[verified_after.pk].rectified_on is None  # still unrectified when the period ended
+    assert items[shaoyang["late"].pk].rectified_on is None
+
+
+def test_an_extension_restarts_the_ladder_so_the_old_level_3_is_not_named(shaoyang):
+    type(shaoyang["early"]).objects.filter(pk=shaoyang["early"].pk).update(current_deadline=d("2026-06-30"))
+    assert shaoyang["early"].pk not in {i.hazard_id for i in draft(shaoyang).items.all()}
+
+
+def test_an_empty_circular_is_published_only_when_confirmed(client):
+    region("4305", "邵阳市")
+    city = supervisor("4305")
+    circular = services.circular_draft(actor=city, region_code="4305", period_start=START, period_end=END, today=TODAY)
+    assert not circular.items.exists()
+    with pytest.raises(DomainError) as refused:
+        services.circular_publish(circular_id=circular.pk, actor=city, expected_version=1)
+    assert refused.value.code == "circular_empty" and Circular.objects.get(pk=circular.pk).number is None
+    client.force_login(city)
+    url = f"/supervision/circulars/{circular.pk}/"
+    page = client.get(url).content.decode()
+    assert 'name="confirm_empty"' in page
+    client.post(url + "do/publish/", {"version": 1})
+    assert "确认发布空通报" in client.get(url).content.decode()
+    assert Circular.objects.get(pk=circular.pk).status == CircularStatus.DRAFT
+    assert client.post(url + "do/publish/", {"version": 1, "confirm_empty": "1"}).status_code == 302
+    assert Circular.objects.get(pk=circular.pk).status == CircularStatus.PUBLISHED
