@@ -131,12 +131,31 @@ def test_circular_report_and_dashboard_print_chinese_without_system_cjk_fonts(de
     city = supervisor("4305")
     circular = services.circular_draft(actor=city, region_code="4305", period_start=datetime.date(2026, 11, 1),
                                        period_end=datetime.date(2026, 11, 30), today=datetime.date(2026, 12, 7))
+    assert circular.title.startswith("关于2026年11月1日至2026年11月30日")
     assert_prints_chinese(services.circular_pdf(circular), dejavu_only, "隐患排查治理逾期情况的通报")
 
     report = services.report_generate(kind="month", region=city.region, today=datetime.date(2026, 12, 7))
-    assert_prints_chinese(report.pdf.read(), dejavu_only, "邵阳市隐患排查治理月报")
+    assert_prints_chinese(report.pdf.read(), dejavu_only, "主要指标", "新邵县")
 
     board = dashboard(user=city, region=city.region, period=Period(datetime.date(2026, 11, 1),
                                                                    datetime.date(2026, 11, 30)),
                       today=datetime.date(2026, 12, 7))
     assert_prints_chinese(exports.dashboard_pdf(board), dejavu_only, "主要指标", "新邵县")
+
+
+def test_documents_write_dates_without_zero_padding():
+    import datetime
+
+    from accounts.templatetags.documents import cn_date
+
+    assert cn_date(datetime.date(2026, 12, 7)) == "2026年12月7日"
+    assert cn_date("2026-01-02") == "2026年1月2日"  # the ISO dates of frozen document snapshots
+    assert cn_date(None) == ""
+
+
+def test_the_record_keeps_its_credit_code_label_on_one_line(dejavu_only):
+    pypdf = pytest.importorskip("pypdf")
+    pdf = render_pdf("inspections/pdf/record.html", {"doc": DOC})
+    lines = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    assert any("统一社会信用代码" in line for line in lines)  # not "统一社会信用代" / "码"
+    assert any("2026年12月22日" in line for line in lines)
