@@ -17,6 +17,8 @@ from .selectors import Dashboard, IncidentSection, Row, TipoffSection
 
 RATE_FORMAT = "0.0%"
 DAYS_FORMAT = "0.0"
+# A rate's 同比 is a difference in percentage points, not a percent: −30 points, not −30 %.
+POINTS_FORMAT = '+0.0" 个百分点";−0.0" 个百分点";0.0" 个百分点"'
 MONEY_FORMAT = "#,##0.00"
 DASH = "—"
 HEADER_FONT = Font(bold=True)
@@ -108,8 +110,12 @@ def _year_on_year(sheet, tiles) -> None:
         line = sheet.max_row
         _put(sheet.cell(line, 2), tile.value, tile.kind)
         _put(sheet.cell(line, 3), tile.previous, tile.kind)
-        # A rate's change is in percentage points (a fraction too); a count's is relative.
-        _put(sheet.cell(line, 4), tile.change, "rate")
+        # A count's change is relative (a percent); a rate's is in percentage points.
+        change = sheet.cell(line, 4)
+        if tile.kind == "rate" and tile.change is not None:
+            change.value, change.number_format = round(tile.change * 100, 4), POINTS_FORMAT
+        else:
+            _put(change, tile.change, "rate")
 
 
 def _incident_sheet(book: Workbook, board: Dashboard, section: IncidentSection) -> None:

@@ -356,5 +356,5 @@ def test_a_circular_drafted_in_english_keeps_its_chinese_text():
         circular = supervision_services.circular_draft(
             actor=user, region_code="430522", period_start=datetime.date(2026, 1, 1),
             period_end=datetime.date(2026, 3, 31))
-    assert circular.title == "关于2026年01月01日至2026年03月31日隐患排查治理逾期情况的通报"
+    assert circular.title == "关于2026年1月1日至2026年3月31日隐患排查治理逾期情况的通报"
     assert leftover_chinese(circular.introduction, []) and "circulated" not in circular.introduction

@@ -62,7 +62,7 @@ def test_the_rectification_order_lists_open_hazards_with_measures_and_deadline(t
     text = pdf_text(order)
     assert "责令限期整改指令书" in text and order.doc_no in text
     assert open_hazard.code in text and fixed_hazard.code not in text
-    assert deadline.isoformat() in text and "整改措施" in text
+    assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text and "整改措施" in text
     # Issued documents are frozen: asking again returns the same one, no new number.
     again = services.document_issue(inspection_id=inspection.pk, actor=team.partner, kind=DocumentKind.ORDER,
                                     deadline=factories.days_from_today(30))

@@ -194,3 +194,11 @@ def test_the_tiles_compare_with_the_same_days_last_year(client):
     assert (tiles["sign_off_rate"].value, tiles["sign_off_rate"].previous) == (pytest.approx(0.2), pytest.approx(0.5))
     assert tiles["sign_off_rate"].change == pytest.approx(-0.3)  # 20 % against 50 %: −30 points
     assert (tiles["major_found"].previous, tiles["major_found"].change) == (0, None)
+
+    # The Excel 概况 sheet says the same: counts as a percent, rates in 个百分点 (numbers still).
+    book = load_workbook(io.BytesIO(client.get("/supervision/export.xlsx", {
+        "period": "custom", "start": "2026-03-01", "end": "2026-03-31"}).content))
+    summary = {row[0].value: row for row in book["概况"].iter_rows()}
+    found_change, rate_change = summary[str(tiles["found"].label)][3], summary[str(tiles["sign_off_rate"].label)][3]
+    assert found_change.value == pytest.approx(1.5) and found_change.number_format == "0.0%"
+    assert rate_change.value == pytest.approx(-30) and "个百分点" in rate_change.number_format
