@@ -28,6 +28,11 @@ def _date_range_message():
 DATE_RANGE_MESSAGE = lazy(_date_range_message, str)()
 
 
+def date_validators() -> list:
+    """The same bounds for a date typed into a serializer (e.g. a statistics period)."""
+    return [MinValueValidator(DATE_MIN, message=DATE_RANGE_MESSAGE), MaxValueValidator(DATE_MAX, message=DATE_RANGE_MESSAGE)]
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """A whole number between min_value and max_value (an id by default)."""
 
@@ -44,8 +49,7 @@ class DateFilter(django_filters.DateFilter):
     """A calendar date within DATE_MIN … DATE_MAX (a day after 9999-12-31 would overflow)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs["validators"] = [MinValueValidator(DATE_MIN, message=DATE_RANGE_MESSAGE),
-                                MaxValueValidator(DATE_MAX, message=DATE_RANGE_MESSAGE)]
+        kwargs["validators"] = date_validators()
         super().__init__(*args, **kwargs)
         label = str(kwargs.get("label") or "")
         self._spectacular_annotation = {"field": {
