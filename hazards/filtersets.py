@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Sector
+from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
 
 from .choices import RECTIFIED_STATUSES, HazardCategory, HazardLevel, HazardSource, HazardStatus
 from .escalation import due_soon_sql
@@ -34,20 +35,20 @@ class HazardFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("状态"), distinct=False)
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("隐患来源"))
     category = django_filters.ChoiceFilter(choices=HazardCategory.choices, label=_("隐患类别"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("单位ID"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("单位ID"))
     overdue = django_filters.TypedChoiceFilter(
         choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_overdue", label=_("已逾期")
     )
-    due_within = django_filters.NumberFilter(method="filter_due_within", label=_("N天内到期"), min_value=0)
+    due_within = IntegerFilter(method="filter_due_within", label=_("N天内到期"), min_value=0, max_value=DAYS_MAX)
     # Due soon as the reminders define it: within the reminder window of the hazard's level
     # under its region's escalation rules (3 days general, 7 major by default).
     due_soon = django_filters.TypedChoiceFilter(
         choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_due_soon", label=_("临期（提醒期内）")
     )
-    deadline_after = django_filters.DateFilter(field_name="current_deadline", lookup_expr="gte", label=_("期限起"))
-    deadline_before = django_filters.DateFilter(field_name="current_deadline", lookup_expr="lte", label=_("期限止"))
-    found_after = django_filters.DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("发现日期起"))
-    found_before = django_filters.DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("发现日期止"))
+    deadline_after = DateFilter(field_name="current_deadline", lookup_expr="gte", label=_("期限起"))
+    deadline_before = DateFilter(field_name="current_deadline", lookup_expr="lte", label=_("期限止"))
+    found_after = DateFilter(field_name="found_at", lookup_expr="date__gte", label=_("发现日期起"))
+    found_before = DateFilter(field_name="found_at", lookup_expr="date__lte", label=_("发现日期止"))
     ordering = django_filters.OrderingFilter(
         fields=(("found_at", "found_at"), ("current_deadline", "deadline"), ("code", "code"), ("status", "status")),
         field_labels={"found_at": _("发现时间"), "current_deadline": _("整改期限"), "code": _("编号"), "status": _("状态"),

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hazardtrack.input_guard.ControlCharacterMiddleware",  # NUL and other controls: 400 before any view
     "audit.middleware.AuditContextMiddleware",
     "hazardtrack.outage.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

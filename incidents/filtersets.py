@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from accounts.models import Sector
 from hazards.filtersets import _descending  # the descending labels in the user's language
+from hazardtrack.filters import DateFilter, IntegerFilter
 
 from . import statistics
 from .choices import IncidentGrade, IncidentStatus, IncidentType, ListingLevel
@@ -36,14 +37,14 @@ class IncidentFilterSet(django_filters.FilterSet):
     type = django_filters.MultipleChoiceFilter(choices=IncidentType.choices, label=_("事故类别"))
     grade = django_filters.MultipleChoiceFilter(choices=IncidentGrade.choices, label=_("事故等级"))
     status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices, label=_("状态"))
-    occurred_after = django_filters.DateFilter(method="filter_occurred_after", label=_("发生日期起"))
-    occurred_before = django_filters.DateFilter(method="filter_occurred_before", label=_("发生日期止"))
+    occurred_after = DateFilter(method="filter_occurred_after", label=_("发生日期起"))
+    occurred_before = DateFilter(method="filter_occurred_before", label=_("发生日期止"))
     fatal = _yes_no(_("有死亡"))
     with_missing = _yes_no(_("有失踪"))
     injured = _yes_no(_("有受伤"))
     late = _yes_no(_("有迟报"))
     listing_level = django_filters.ChoiceFilter(choices=ListingLevel.choices, label=_("挂牌督办"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("单位ID"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("单位ID"))
     ordering = django_filters.OrderingFilter(
         fields=(("occurred_at", "occurred_at"), ("deaths", "deaths"), ("direct_loss", "direct_loss"), ("code", "code")),
         field_labels={"occurred_at": _("发生时间"), "deaths": _("死亡人数"), "direct_loss": _("直接经济损失"),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Sector
+from hazardtrack.filters import DateFilter, IntegerFilter
 
 from .choices import InspectionStatus, InspectionType, Outcome
 from .models import Inspection
@@ -19,11 +20,11 @@ class InspectionFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
     sector = django_filters.ModelMultipleChoiceFilter(field_name="enterprise__sector", queryset=Sector.objects.all(),
                                                       label=_("行业领域"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("单位ID"))
-    plan = django_filters.NumberFilter(field_name="plan_id", label=_("抽查计划ID"))
-    inspector = django_filters.NumberFilter(field_name="inspectors", label=_("检查人员ID"), distinct=True)
-    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("检查日期起"))
-    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("检查日期止"))
+    enterprise = IntegerFilter(field_name="enterprise_id", label=_("单位ID"))
+    plan = IntegerFilter(field_name="plan_id", label=_("抽查计划ID"))
+    inspector = IntegerFilter(field_name="inspectors", label=_("检查人员ID"), distinct=True)
+    date_after = DateFilter(field_name="date", lookup_expr="gte", label=_("检查日期起"))
+    date_before = DateFilter(field_name="date", lookup_expr="lte", label=_("检查日期止"))
 
     class Meta:
         model = Inspection

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from hazardtrack.input_guard import control_character
+
 from .reading import cell_text
 
 
@@ -23,6 +25,9 @@ EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954 … 2119: a date typed into a cell
 
 def text(value, *, max_length: int | None = None) -> str:
     result = cell_text(value)
+    control = control_character(result)
+    if control:  # the same rule as every form and API (hazardtrack/input_guard.py)
+        raise CellError(_("含有不可见的控制字符（%(char)s），请删除后重新上传。") % {"char": control})
     if max_length and len(result) > max_length:
         raise CellError(_("内容过长：最多 %(max)s 个字，当前 %(n)s 个字。") % {"max": max_length, "n": len(result)})
     return result

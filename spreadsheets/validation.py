@@ -24,6 +24,7 @@ from accounts.models import Enterprise, Region, Sector, User
 from accounts.validators import validate_credit_code
 from hazards.choices import HazardCategory, HazardSource, HazardStatus
 from hazards.models import Hazard, local_today
+from hazardtrack.input_guard import visible
 
 from . import cells
 from .cells import CellError
@@ -98,7 +99,7 @@ class Checker:
                 if column.required and value in (None, ""):
                     raise CellError(_("必填，不能为空。"))
             except CellError as error:
-                issues.append(Issue(number, self.header(key), cells.cell_text(raw)[:200], str(error)))
+                issues.append(Issue(number, self.header(key), visible(cells.cell_text(raw))[:200], str(error)))
                 value = None
             data[key] = value
         if issues:
@@ -304,8 +305,7 @@ class HazardChecker(Checker):
             match = existing.get((county, code)) or existing.get(("", code))
             if match:
                 issues.append(Issue(row["row"], self.header("original_code"), code,
-                                    _("已导入过（隐患编号 %(code)s），本行跳过。") % {"code": match}
-                                    if region_in_jurisdiction(self.user, row["region"]) else _("已导入过，本行跳过。"),
+                                    _("已导入过（隐患编号 %(code)s），本行跳过。") % {"code": match},
                                     kind=IssueKind.SKIPPED))
                 continue
             valid.append(row)
@@ -346,13 +346,15 @@ class HazardChecker(Checker):
         return None, None
 
     def _existing_codes(self, rows) -> dict[tuple[str, str], str]:
-        """(county, old code) → our code, for codes already in the system. An old code is unique
-        within its county; a hazardtrack code (隐患编号) is unique everywhere."""
+        """(county, old code) → our code, for codes already in the user's jurisdiction. An old
+        code is unique within its county; a hazardtrack code (隐患编号) is unique everywhere.
+        Only visible hazards are looked at: "already imported" about a hazard of another
+        jurisdiction would tell the importer that it exists (its rows are their own anyway)."""
         codes = {r["original_code"] for r in rows}
         if not codes:
             return {}
         result = {}
-        matches = Hazard.objects.filter(Q(original_code__in=codes) | Q(code__in=codes)).order_by().values_list(
+        matches = Hazard.objects.visible_to(self.user).filter(Q(original_code__in=codes) | Q(code__in=codes)).order_by().values_list(
             "original_code", "code", "region_id")
         for original, code, region in matches:
             if original in codes:
@@ -387,8 +389,10 @@ class EnterpriseChecker(Checker):
                     issues.append(Issue(row["row"], self.header("credit_code"), code, _("该单位已登记，本行跳过。"),
                                         kind=IssueKind.SKIPPED))
                 else:
+                    # Credit codes are unique province-wide, so the row cannot be imported; the
+                    # message says so without saying where the unit is registered.
                     issues.append(Issue(row["row"], self.header("credit_code"), code,
-                                        _("该统一社会信用代码已被其他辖区登记，不能重复登记。")))
+                                        _("该统一社会信用代码不能由您登记，请核对代码，或联系上级管理员处理。")))
                 continue
             row["risk_colour"] = row["risk_colour"] or RiskColour.BLUE
             valid.append(row)

@@ -58,6 +58,36 @@ def plain(value):
     return value
 
 
+# A text cell starting with one of these is run as a formula by Excel, WPS and LibreOffice
+# (=HYPERLINK(…) sends the row to a stranger's server; DDE runs programs): OWASP CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _text_cell(sheet, value) -> WriteOnlyCell:
+    """A typed text that Excel would read as a formula, kept as the text the user typed: a
+    string cell (openpyxl makes "=…" a formula otherwise) with Excel's quote prefix, so that
+    editing the cell does not turn it into one either."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def texts_only(workbook: Workbook) -> None:
+    """The same for a workbook built cell by cell (the dashboard): we never write formulas, so
+    every cell openpyxl took for one is text."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def xlsx_response(filename: str, tables: list[Table]) -> FileResponse:
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook = Workbook(write_only=True)
@@ -76,7 +106,7 @@ def _write_tables(workbook: Workbook, tables: list[Table]) -> None:
         sheet.freeze_panes = "A2"
         sheet.append([_header_cell(sheet, h) for h in table.headers])
         for row in table.rows:
-            sheet.append([plain(v) for v in row])
+            sheet.append([_text_cell(sheet, v) if formula_like(v) else plain(v) for v in row])
 
 
 def _header_cell(sheet, text: str, font: Font = HEADER_FONT) -> WriteOnlyCell:
@@ -100,6 +130,8 @@ def _csv_value(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if formula_like(value):
+        return "'" + value  # OWASP: a leading apostrophe makes the cell text in spreadsheet programs
     return str(value)
 
 
@@ -113,8 +145,8 @@ def csv_response(filename: str, tables: list[Table]) -> StreamingHttpResponse:
             yield codecs.BOM_UTF8.decode()
             for number, table in enumerate(tables):
                 if len(tables) > 1:
-                    yield ("\r\n" if number else "") + writer.writerow([table.title])
-                yield writer.writerow(table.headers)
+                    yield ("\r\n" if number else "") + writer.writerow([_csv_value(table.title)])
+                yield writer.writerow([_csv_value(h) for h in table.headers])
                 for row in table.rows:
                     yield writer.writerow([_csv_value(v) for v in row])
 
@@ -167,6 +199,7 @@ def template_response(kind: str) -> FileResponse:
                     data.cell(row=row, column=index).number_format = "@"  # codes stay text
         data.freeze_panes = "A2"
         options.sheet_state = "hidden"
+        texts_only(workbook)  # sector names are typed by administrators
         workbook.active = 1
         handle = tempfile.TemporaryFile(suffix=".xlsx")
         workbook.save(handle)

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from hazardtrack.pdf import render_pdf
+from spreadsheets.writing import texts_only
 
 from . import statistics as stats
 from .selectors import Dashboard, IncidentSection, Row, TipoffSection
@@ -97,6 +98,7 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
         _incident_sheet(book, board, board.incidents)
     if board.tipoffs:
         _tipoff_sheet(book, board, board.tipoffs)
+    texts_only(book)  # region and sector names are typed text, never formulas
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

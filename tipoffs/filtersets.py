@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Sector
+from hazardtrack.filters import DateFilter
 
 from .choices import Channel, TipOffStatus
 from .models import TipOff
@@ -22,8 +23,8 @@ class TipOffFilterSet(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("行业领域"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("转给本部门的"))
-    submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("举报日期起"))
-    submitted_before = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte", label=_("举报日期止"))
+    submitted_after = DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("举报日期起"))
+    submitted_before = DateFilter(field_name="submitted_at", lookup_expr="date__lte", label=_("举报日期止"))
 
     class Meta:
         model = TipOff

@@ -61,8 +61,8 @@ def _identity(value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def hit(bucket: str, identity: str, *, now: float | None = None) -> int | None:
-    """Count one request; the seconds to wait if a limit is now exceeded, else None."""
+def hit(bucket: str, identity: str, *, now: float | None = None, cost: int = 1) -> int | None:
+    """Count `cost` requests (one look-up each); the seconds to wait if a limit is now exceeded."""
     cache = caches[CACHE_ALIAS]
     now = time.time() if now is None else now
     key_id = _identity(identity)
@@ -71,7 +71,7 @@ def hit(bucket: str, identity: str, *, now: float | None = None) -> int | None:
         window = int(now // limit.seconds)
         key = f"rl:{bucket}:{limit.seconds}:{key_id}:{window}"
         try:
-            count = _increment(cache, key, limit.seconds)
+            count = _increment(cache, key, limit.seconds, cost)
         except Exception:  # a cache outage must not take the public form down: fail open
             logger.warning("tipoffs rate-limit cache unavailable", exc_info=True)
             return None
@@ -81,13 +81,13 @@ def hit(bucket: str, identity: str, *, now: float | None = None) -> int | None:
     return wait
 
 
-def _increment(cache, key: str, seconds: int) -> int:
+def _increment(cache, key: str, seconds: int, cost: int = 1) -> int:
     cache.add(key, 0, timeout=seconds + 5)
     try:
-        return cache.incr(key)
+        return cache.incr(key, cost)
     except ValueError:  # expired between add and incr
         cache.add(key, 0, timeout=seconds + 5)
-        return cache.incr(key)
+        return cache.incr(key, cost)
 
 
 def hit_request(bucket: str, request) -> int | None:

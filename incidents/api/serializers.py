@@ -17,6 +17,7 @@ from accounts.api.serializers import (
 from accounts.models import Enterprise, Region, Sector
 from hazards.api.inputs import VisibleRelatedField, files_field
 from hazards.choices import HazardCategory, HazardLevel
+from hazardtrack.filters import date_validators
 from incidents.choices import (
     IncidentAttachmentKind,
     IncidentEventAction,
@@ -300,5 +301,5 @@ class IncidentAttachmentInput(serializers.Serializer):
 
 class FiguresQuery(serializers.Serializer):
     region = serializers.CharField(required=False, default="", allow_blank=True, help_text="区划代码（默认本人辖区）")
-    start = serializers.DateField(required=False, allow_null=True, default=None, help_text="起始日期（默认本年1月1日）")
-    end = serializers.DateField(required=False, allow_null=True, default=None, help_text="截止日期（默认今天）")
+    start = serializers.DateField(required=False, allow_null=True, default=None, validators=date_validators(), help_text="起始日期（默认本年1月1日）")
+    end = serializers.DateField(required=False, allow_null=True, default=None, validators=date_validators(), help_text="截止日期（默认今天）")

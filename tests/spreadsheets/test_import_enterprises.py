@@ -54,7 +54,7 @@ def test_units_already_registered_here_are_skipped_and_elsewhere_refused(county)
 
     assert (job.valid_rows, job.skipped_rows, job.error_rows) == (0, 1, 1)
     assert messages(job) == [(2, "统一社会信用代码", "该单位已登记，本行跳过。"),
-                             (3, "统一社会信用代码", "该统一社会信用代码已被其他辖区登记，不能重复登记。")]
+                             (3, "统一社会信用代码", "该统一社会信用代码不能由您登记，请核对代码，或联系上级管理员处理。")]
 
 
 @pytest.mark.parametrize("values, column, message", [

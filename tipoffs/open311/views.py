@@ -84,6 +84,7 @@ def discovery(request, fmt: str):
 
 def _request_row(tipoff) -> dict:
     public = public_status_of(tipoff)
+    published = tipoff.channel == Channel.OPEN311
     sector = tipoff.sector
     return {
         "service_request_id": tipoff.tracking_code,
@@ -91,18 +92,20 @@ def _request_row(tipoff) -> dict:
         "status_notes": public.notes,
         "service_name": sector.name if sector else _("未分类"),
         "service_code": sector.code if sector else "",
-        "description": tipoff.description,
+        # Only Open311 reporters published their text; a web or hotline report's text and place may
+        # identify its reporter (docs/tipoffs.md), so those are read by id without them.
+        "description": tipoff.description if published else None,
         "agency_responsible": str(tipoff.transfer_department) if tipoff.transfer_department_id else tipoff.region.name,
         "service_notice": None,
         "requested_datetime": w3_datetime(tipoff.submitted_at),
         "updated_datetime": w3_datetime(public.updated_at),
         "expected_datetime": None,
-        "address": tipoff.address,
+        "address": tipoff.address if published else None,
         "address_id": None,
         "zipcode": None,
-        "lat": tipoff.latitude,
-        "long": tipoff.longitude,
-        "media_url": tipoff.media_url or None,
+        "lat": tipoff.latitude if published else None,
+        "long": tipoff.longitude if published else None,
+        "media_url": (tipoff.media_url or None) if published else None,
     }
 
 
@@ -111,6 +114,9 @@ def request_detail(request, service_request_id: str, fmt: str):
     fmt = _fmt(fmt)
     if request.method != "GET":
         return error(fmt, 405, _("此地址只支持 GET。"))
+    refused = _track_limit(request, fmt, 1)
+    if refused:
+        return refused
     tipoff = tipoff_by_code(service_request_id)
     if tipoff is None:
         return error(fmt, 404, _("service_request_id %(id)s 未找到。") % {"id": service_request_id})
@@ -126,6 +132,20 @@ def requests_collection(request, fmt: str):
     if request.method == "GET":
         return _list(request, fmt)
     return error(fmt, 405, _("此地址只支持 GET 和 POST。"))
+
+
+def _track_limit(request, fmt: str, codes: int):
+    """Open311 look-ups by id are tracking look-ups: they share /jubao/track/'s limit per address,
+    each listed id counting as one (a list of 1,000 ids is 1,000 look-ups, not one)."""
+    most = min((limit.count for limit in ratelimit.limits_for("track")), default=None)
+    if most is not None and codes > most:
+        return error(fmt, 400, _("service_request_id 一次最多 %(n)s 个。") % {"n": most})
+    wait = ratelimit.hit("track", ratelimit.client_ip(request), cost=codes)
+    if wait:
+        response = error(fmt, 429, _("查询过于频繁，请 %(s)d 秒后再试。") % {"s": wait})
+        response["Retry-After"] = str(wait)
+        return response
+    return None
 
 
 def _jurisdiction(value: str | None) -> Region | None:
@@ -164,6 +184,10 @@ def _list(request, fmt: str):
         ids = _list_of(params.get("service_request_id"))
         if ids:  # "This overrides all other arguments."
             from ..codes import normalise_tracking_code
+
+            refused = _track_limit(request, fmt, len(ids))
+            if refused:
+                return refused
 
             rows = rows.filter(tracking_code__in=[c for c in map(normalise_tracking_code, ids) if c])
         else:
