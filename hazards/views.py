@@ -52,7 +52,7 @@ def ledger(request):
     return render(request, "hazards/ledger.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
         "row_labels": {key: str(label) for key, label in ROW_LABELS.items()},
-    })
+    }, status=400 if filterset.is_bound and not filterset.is_valid() else 200)
 
 
 @login_required

@@ -55,3 +55,19 @@ class DateFilter(django_filters.DateFilter):
         self._spectacular_annotation = {"field": {
             "type": "string", "format": "date",
             "description": f"{label}（{DATE_MIN.isoformat()} — {DATE_MAX.isoformat()}）"}}
+
+
+def reject_invalid(filterset) -> None:
+    """A download cannot show errors beside the fields the way the ledger page does, so a bound
+    filterset with errors refuses the export (400, every bad field named) instead of sending an
+    empty file that looks like "nothing found"."""
+    from hazardtrack.errors import DomainError
+
+    if not filterset.is_bound or filterset.is_valid():
+        return
+    form = filterset.form
+    parts = [
+        "%s：%s" % (form.fields[name].label or name if name in form.fields else name, "".join(errors))
+        for name, errors in form.errors.items()
+    ]
+    raise DomainError("bad_filter", _("筛选条件有误，未导出：%(errors)s") % {"errors": "；".join(parts)}, status=400)

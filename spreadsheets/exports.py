@@ -18,6 +18,7 @@ from accounts.models import Enterprise, Sector, User
 from hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
 from hazards.models import Hazard, local_today
 from hazards.selectors import hazard_detail, hazard_list
+from hazardtrack.filters import reject_invalid
 
 from .columns import ENTERPRISE_COLUMNS, HAZARD_COLUMNS, SHEET_TITLES, SYSTEM_CODE_HEADER
 from .writing import Table
@@ -74,7 +75,8 @@ LEDGER_EXTRA = (gettext_lazy("区划名称"), gettext_lazy("是否逾期"), gett
 
 
 def ledger_table(*, user: User, params) -> Table:
-    rows, _filterset = hazard_list(user=user, params=params)
+    rows, filterset = hazard_list(user=user, params=params)
+    reject_invalid(filterset)
     # The page narrows its rows to the columns it shows (LEDGER_FIELDS); the export writes every
     # column, and a deferred field read per row would be one query per row.
     rows = rows.defer(None)
@@ -95,7 +97,8 @@ def ledger_table(*, user: User, params) -> Table:
 def enterprise_table(*, user: User, params) -> Table:
     queryset = Enterprise.objects.visible_to(user).select_related("region", "sector").order_by("region_id", "name", "id")
     filterset = EnterpriseFilterSet(params or None, queryset=queryset)
-    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
+    reject_invalid(filterset)
+    rows = filterset.qs if filterset.is_bound else queryset
 
     def values() -> Iterator[list]:
         for e in rows.iterator(chunk_size=ITERATOR_CHUNK):

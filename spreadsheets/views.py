@@ -41,6 +41,11 @@ def chinese(view):
     return wrapper
 
 
+def _refused(request, error: DomainError):
+    """An export refused before any row was written: the site's 400 page with the reason."""
+    return render(request, "400.html", {"reason": error.message}, status=error.status)
+
+
 def _respond(fmt: str, name: str, tables):
     filename = writing.stamped(name, fmt)
     return writing.xlsx_response(filename, tables) if fmt == ExportFormat.XLSX else writing.csv_response(filename, tables)
@@ -128,7 +133,10 @@ def template(request, kind: str):
 @chinese
 def export_ledger(request, fmt: str):
     fmt = _format(fmt)
-    table = exports.ledger_table(user=request.user, params=request.GET)
+    try:
+        table = exports.ledger_table(user=request.user, params=request.GET)
+    except DomainError as error:
+        return _refused(request, error)
     audit.record_export(request, f"spreadsheets.ledger.{fmt}", table.count)
     return _respond(fmt, _("隐患台账"), [table])
 
@@ -146,6 +154,9 @@ def export_hazard(request, pk: int, fmt: str):
 @chinese
 def export_enterprises(request, fmt: str):
     fmt = _format(fmt)
-    table = exports.enterprise_table(user=request.user, params=request.GET)
+    try:
+        table = exports.enterprise_table(user=request.user, params=request.GET)
+    except DomainError as error:
+        return _refused(request, error)
     audit.record_export(request, f"spreadsheets.enterprises.{fmt}", table.count)
     return _respond(fmt, _("生产经营单位名录"), [table])

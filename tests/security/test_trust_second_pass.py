@@ -116,8 +116,24 @@ def test_out_of_range_filters_are_a_400_not_a_500(client, county, query):
     api = client.get(f"/api/hazards/?{query}")
     assert api.status_code == 400, api.content[:300]
     page = client.get(f"/hazards/?{query}")
-    assert page.status_code < 500
-    assert client.get(f"/spreadsheets/export/ledger.csv?{query}").status_code < 500
+    # The page is a 400 that still shows the ledger form with the message beside the field.
+    assert page.status_code == 400
+    field = query.split("=")[0]
+    assert page.context["filter"].form.errors[field]
+    assert str(page.context["filter"].form.errors[field][0]) in page.content.decode()
+    # A download refuses instead of sending an empty file that reads as "nothing found".
+    for url in ("/spreadsheets/export/ledger.csv", "/spreadsheets/export/ledger.xlsx"):
+        export = client.get(f"{url}?{query}")
+        assert export.status_code == 400
+        assert "筛选条件有误，未导出" in export.content.decode()
+
+
+def test_an_enterprise_export_with_a_bad_filter_is_a_400_naming_the_field(client, county):
+    supervisor, _hazards = county
+    client.force_login(supervisor)
+    export = client.get("/spreadsheets/export/enterprises.csv?risk_colour=purple")
+    assert export.status_code == 400, export.content[:300]
+    assert "筛选条件有误，未导出" in export.content.decode()
 
 
 def test_the_schema_states_the_bounds(client, county):
