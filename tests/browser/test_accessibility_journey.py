@@ -35,6 +35,15 @@ def test_an_inspector_reads_the_inbox_on_a_phone(live_server, phone_page):
     link.click()
     page.wait_for_url(f"**/hazards/{hazard.pk}/")
 
+    # 待办: the overdue hazard they follow, one tap from the ledger rows it counts.
+    page.goto(f"{live_server.url}/todo/")
+    overdue = page.locator("[data-testid=todo-overdue]")
+    assert overdue.locator(".num").inner_text() == "1"
+    screenshot(page, "15a-todo-phone")
+    overdue.click()
+    page.wait_for_url("**/hazards/?**")
+    assert hazard.code in page.locator("main").inner_text()
+
 
 def test_the_axe_check_reports_white_text_on_a_white_card(live_server, browser):
     context = browser.new_context(**PHONE)
