@@ -28,6 +28,15 @@ def _descending(label):
     return lazy(lambda: django_filters.OrderingFilter.descending_fmt % label, str)()
 
 
+def _with_pending(queryset, value, pending):
+    """Hazards with (True) or without (False) a row of `pending` (extension requests, resume
+    applications awaiting a decision); None leaves the queryset alone."""
+    if value is None:
+        return queryset
+    hazards = pending.values("hazard_id")
+    return queryset.filter(pk__in=hazards) if value else queryset.exclude(pk__in=hazards)
+
+
 class HazardFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
@@ -166,17 +175,11 @@ class HazardFilterSet(django_filters.FilterSet):
 
     @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
     def filter_extension_pending(self, queryset, name, value):
-        if value is None:
-            return queryset
-        pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("hazard_id")
-        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)
+        return _with_pending(queryset, value, ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING))
 
     @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
     def filter_resume_pending(self, queryset, name, value):
-        if value is None:
-            return queryset
-        pending = ResumeApplication.objects.filter(status=ResumeReviewStatus.PENDING).values("hazard_id")
-        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)
+        return _with_pending(queryset, value, ResumeApplication.objects.filter(status=ResumeReviewStatus.PENDING))
 
     @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
     def filter_verification_failed(self, queryset, name, value):
