@@ -12,18 +12,30 @@ from rest_framework import serializers
 from accounts.models import Sector
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
 
-from .choices import RECTIFIED_STATUSES, HazardCategory, HazardLevel, HazardSource, HazardStatus
+from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
+                      ResumeReviewStatus)
 from .escalation import due_soon_sql
-from .models import Hazard, local_today
+from .models import ExtensionRequest, Hazard, ResumeApplication, local_today
 from .search import search_hazards
+from .transitions import STAFF as VERIFIER_ROLES
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
+MINE_CHOICES = (("found", _("我上报的")), ("inspecting", _("我跟踪的")), ("verifiable", _("待我复查的")))
 
 
 def _descending(label):
     # django-filter formats its "%s (descending)" labels once, at import, which would fix their
     # language; this formats them each time they are shown.
     return lazy(lambda: django_filters.OrderingFilter.descending_fmt % label, str)()
+
+
+def _with_pending(queryset, value, pending):
+    """Hazards with (True) or without (False) a row of `pending` (extension requests, resume
+    applications awaiting a decision); None leaves the queryset alone."""
+    if value is None:
+        return queryset
+    hazards = pending.values("hazard_id")
+    return queryset.filter(pk__in=hazards) if value else queryset.exclude(pk__in=hazards)
 
 
 class HazardFilterSet(django_filters.FilterSet):
@@ -142,3 +154,52 @@ class HazardFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.exclude(listing_level="") if value else queryset.filter(listing_level="")
 
+
+    # --- to-do (待办) filters (appended; hazards/todo.py counts with these same definitions) -----
+
+    extension_pending = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_extension_pending", label=_("有待审批的延期申请")
+    )
+    resume_pending = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_resume_pending", label=_("有待审查的复产申请")
+    )
+    verification_failed = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method="filter_verification_failed",
+        label=_("复查未通过、重新整改中"),
+    )
+    mine = django_filters.ChoiceFilter(choices=MINE_CHOICES, method="filter_mine", label=_("与我有关"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The API's filter backend passes the request; the page's selector passes the user.
+        self.user = user if user is not None else getattr(self.request, "user", None)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_extension_pending(self, queryset, name, value):
+        return _with_pending(queryset, value, ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING))
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_resume_pending(self, queryset, name, value):
+        return _with_pending(queryset, value, ResumeApplication.objects.filter(status=ResumeReviewStatus.PENDING))
+
+    @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
+    def filter_verification_failed(self, queryset, name, value):
+        """Back in rectification after a report: only a failed verification returns it there."""
+        if value is None:
+            return queryset
+        redo = Q(status=HazardStatus.RECTIFYING, rectification_reported_at__isnull=False)
+        return queryset.filter(redo) if value else queryset.exclude(redo)
+
+    def filter_mine(self, queryset, name, value):
+        user = self.user
+        if not value or user is None or not user.is_authenticated:
+            return queryset.none() if value else queryset
+        if value == "found":
+            return queryset.filter(found_by=user)
+        if value == "inspecting":
+            return queryset.filter(assigned_inspector=user)
+        # "verifiable": what the verify transition allows (hazards/transitions.py): staff, not
+        # the one who reported the rectification.
+        if user.role not in VERIFIER_ROLES and not user.is_superuser:
+            return queryset.none()
+        return queryset.filter(status=HazardStatus.RECTIFICATION_REPORTED).exclude(rectification_reported_by=user)

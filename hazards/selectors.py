@@ -32,7 +32,7 @@ def hazard_queryset(*, user: User) -> QuerySet[Hazard]:
 def hazard_list(*, user: User, params=None) -> tuple[QuerySet[Hazard], HazardFilterSet]:
     """The ledger rows a user may see, filtered by `params` (a QueryDict)."""
     queryset = ledger_queryset(user=user)
-    filterset = HazardFilterSet(params or None, queryset=queryset)
+    filterset = HazardFilterSet(params or None, queryset=queryset, user=user)
     # Invalid filters (e.g. a malformed date) show their errors and select nothing.
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     if not rows.query.order_by:

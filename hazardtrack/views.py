@@ -11,13 +11,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from hazards.selectors import hazard_home_summary
+from hazards.todo import todo_list
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request):
-    return render(request, "home.html", {"summary": hazard_home_summary(user=request.user)})
+    return render(request, "home.html", {"summary": hazard_home_summary(user=request.user),
+                                         "todo": todo_list(user=request.user)})
+
+
+@login_required
+def todo(request):
+    """待办: what waits for the user, by role (hazards/todo.py), each linked to its ledger rows."""
+    return render(request, "todo.html", {"todo": todo_list(user=request.user)})
 
 
 @never_cache

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import RegionLevel, Role
@@ -31,11 +31,15 @@ def unread_count(*, user: User) -> int:
     return rows.union(*others, all=True).count() if others else rows.count()
 
 
-def inbox(*, user: User, unread_only: bool = False) -> QuerySet[Delivery]:
+def inbox(*, user: User, unread_only: bool = False, kind: str = "") -> QuerySet[Delivery]:
+    """A user's hazard notices, unread first, then newest first; `kind` a NoticeKind value or ""."""
     rows = Delivery.objects.inbox_of(user).select_related("notice__hazard")
     if unread_only:
         rows = rows.unread()
-    return rows.order_by("-created_at", "-id")
+    if kind:
+        rows = rows.filter(notice__kind=kind)
+    unread_first = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()).desc()
+    return rows.order_by(unread_first, "-created_at", "-id")
 
 
 def hazard_notices(*, hazard: Hazard) -> list[Notice]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hazardtrack.errors import DomainError
 
 from . import selectors, services, sources
+from .choices import NoticeKind
 from .forms import EscalationPolicyForm
 from .models import EscalationPolicy
 from .policy import LADDER_FIELDS
@@ -26,9 +27,15 @@ from .policy import LADDER_FIELDS
 @login_required
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(selectors.inbox(user=request.user, unread_only=unread_only), 20).get_page(request.GET.get("page"))
-    return render(request, "notices/inbox.html", {"page": page, "unread_only": unread_only,
-                                                  "inbox_sources": sources.registered()})
+    kind, kind_error = request.GET.get("kind", ""), ""
+    if kind and kind not in NoticeKind.values:
+        kind, kind_error = "", _("没有“%(kind)s”这种消息类型，请从列表中选择。") % {"kind": kind[:40]}
+    rows = selectors.inbox(user=request.user, unread_only=unread_only, kind=kind)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(request, "notices/inbox.html", {
+        "page": page, "unread_only": unread_only, "kind": kind, "kind_error": kind_error,
+        "kinds": NoticeKind.choices, "inbox_sources": sources.registered(),
+    }, status=400 if kind_error else 200)
 
 
 @login_required

@@ -243,6 +243,8 @@ def _transition_names() -> list[dict]:
 ROUTES: dict[str, Any] = {
     # site
     "home": LoginOnly(),
+    "todo": LoginOnly(),
+    "api:todo": LoginOnly(),
     "healthz": Public(),
     "readyz": Public(),
     "set_language": Public(methods=("POST",)),

@@ -1,8 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import todo, views
 
 router = SimpleRouter(use_regex_path=False)
 router.register("hazards", views.HazardViewSet, basename="hazard")
 
-urlpatterns = router.urls
+urlpatterns = [path("todo/", todo.TodoView.as_view(), name="todo"), *router.urls]
