@@ -53,7 +53,7 @@ def _year_on_year(change: float | None, kind: str) -> str:
     points = round(abs(change) * 100, 1)
     if points == 0:
         return _("，与去年同期持平")
-    amount = (_("%(n).1f 个百分点") if kind == "rate" else _("%(n).1f%%")) % {"n": points}
+    amount = _("%(n).1f 个百分点") % {"n": points} if kind == "rate" else f"{points:.1f}%"
     if change > 0:
         return _("，同比上升 %(amount)s") % {"amount": amount}
     return _("，同比下降 %(amount)s") % {"amount": amount}
