@@ -13,7 +13,7 @@ LABEL_WIDTH = 190
 BAR_WIDTH = 520
 VALUE_WIDTH = 70
 TOP = 18  # room for the axis labels
-FONT = 'font-family="HT Serif, serif" font-size="11"'
+FONT = 'font-family="HT Serif, serif" font-size="9"'
 
 
 def ranking_svg(rows) -> SafeString:

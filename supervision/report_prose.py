@@ -15,6 +15,7 @@ from accounts.models import Region
 
 from .selectors import Dashboard
 from .statistics import PeriodKind
+from .templatetags.supervision import figure
 
 
 def _when(kind: str) -> str:
@@ -40,10 +41,6 @@ def _where(region: Region | None) -> str:
             return _("全街道")
         return _("全乡") if name.endswith("乡") else _("全镇")
     return _("全社区") if name.endswith("社区") else _("全村")
-
-
-def _percent(fraction: float) -> str:
-    return f"{fraction * 100:.1f}%"
 
 
 def _year_on_year(change: float | None, kind: str) -> str:
@@ -76,10 +73,10 @@ def report_prose(board: Dashboard) -> str:
         _("%(when)s%(where)s共排查隐患 %(found)d 条") % {**subject, "found": figures.found},
         yoy("found"),
         _("，已整改 %(rectified)d 条，整改率 %(rate)s") % {
-            "rectified": figures.rectified, "rate": _percent(figures.rectification_rate)},
+            "rectified": figures.rectified, "rate": figure(figures.rectification_rate, "rate")},
         yoy("rectification_rate"),
         _("；逾期 %(overdue)d 条，其中重大隐患 %(major)d 条") % {
             "overdue": figures.overdue, "major": figures.major_overdue},
         _("；销号 %(signed_off)d 条，销号率 %(rate)s。") % {
-            "signed_off": figures.signed_off, "rate": _percent(figures.sign_off_rate)},
+            "signed_off": figures.signed_off, "rate": figure(figures.sign_off_rate, "rate")},
     ))
