@@ -14,6 +14,7 @@ from hazardtrack.pdf import render_pdf
 from spreadsheets.writing import texts_only
 
 from . import statistics as stats
+from .charts import ranking_svg
 from .selectors import Dashboard, IncidentSection, Row, TipoffSection
 
 RATE_FORMAT = "0.0%"
@@ -159,6 +160,18 @@ def dashboard_pdf(board: Dashboard, *, title: str | None = None) -> bytes:
         "columns": columns(), "level_columns": columns(stats.MAJOR_COLUMNS),
         "generated_at": timezone.localtime(),
     })
+
+
+def report_context(board: Dashboard, *, title: str, prose: str, issuer: str, issued_on) -> dict:
+    """What supervision/pdf/report.html is rendered from (the tests read the same)."""
+    return {"board": board, "title": title, "prose": prose, "issuer": issuer, "issued_on": issued_on,
+            "ranking_chart": ranking_svg(board.ranking), "columns": columns(),
+            "level_columns": columns(stats.MAJOR_COLUMNS), "generated_at": timezone.localtime()}
+
+
+def report_pdf(board: Dashboard, **document) -> bytes:
+    """A 日报/周报/月报; the keywords are report_context's. Raises PdfUnavailable like dashboard_pdf."""
+    return render_pdf("supervision/pdf/report.html", report_context(board, **document))
 
 
 def filename(board: Dashboard, extension: str) -> str:

@@ -31,7 +31,8 @@ from notices.services import CLAIM_LEASE, DeliveryReport, record_failure
 
 from . import statistics as stats
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
-from .exports import dashboard_pdf, dashboard_xlsx
+from .exports import dashboard_xlsx, report_pdf
+from .report_prose import report_prose
 from .models import Circular, CircularItem, Report, ReportDelivery, Subscription
 from .selectors import dashboard, may_manage_circulars, may_view_statistics
 
@@ -54,6 +55,12 @@ def report_title(kind: str, region: Region, period: stats.Period) -> str:
         "region": region.name, "kind": ReportKind(kind).label, "period": str(period)}
 
 
+def report_issuer(region: Region) -> str:
+    """The body a report is issued in the name of: the region's configured one when it has
+    one, else its 安全生产委员会办公室 (安委办)."""
+    return getattr(region, "issuing_body", "") or _("%(region)s安全生产委员会办公室") % {"region": region.name}
+
+
 def report_generate(*, kind: str, region: Region, today: datetime.date | None = None) -> Report:
     """The report of `region` for the last complete day, week or month before `today`; archived
     once (a second call returns the archived one) and delivered to the region's subscribers."""
@@ -63,13 +70,17 @@ def report_generate(*, kind: str, region: Region, today: datetime.date | None = 
     existing = Report.objects.filter(kind=kind, region=region, period_start=period.start).first()
     if existing:
         return existing
-    board = dashboard(user=_region_reader(region), region=region, period=period, today=today)
-    title = report_title(kind, region, period)
-    xlsx = dashboard_xlsx(board)
-    try:
-        pdf = dashboard_pdf(board, title=title)
-    except PdfUnavailable:
-        pdf = None  # the Excel file is the report; the PDF is a convenience
+    # A report is an office document: Chinese whatever language the caller (a page, a task) runs
+    # in — also the table labels, which the dashboard translates as it builds its rows.
+    with translation.override(settings.LANGUAGE_CODE):
+        board = dashboard(user=_region_reader(region), region=region, period=period, today=today)
+        title = report_title(kind, region, period)
+        prose = report_prose(board)
+        xlsx = dashboard_xlsx(board)
+        try:
+            pdf = report_pdf(board, title=title, prose=prose, issuer=report_issuer(region), issued_on=today)
+        except PdfUnavailable:
+            pdf = None  # the Excel file is the report; the PDF is a convenience
     headline = board.headline
     figures = {"found": headline.found, "rectified": headline.rectified, "signed_off": headline.signed_off,
                "overdue": headline.overdue, "sign_off_rate": headline.sign_off_rate,

@@ -12,7 +12,7 @@ what the user may see:
     逾期率                overdue / (found − signed off)
     on-time 按期整改率    signed off on or before the ORIGINAL deadline / signed off
     mean days to close    mean of (signed off at − found at), in days, over the signed off
-    major found / listed (挂牌督办) / signed off
+    major found / listed (挂牌督办) / signed off / overdue
 
 A rate whose denominator is zero is None (shown as "—").
 
@@ -74,6 +74,7 @@ def aggregates(today: datetime.date) -> dict:
         "major_found": Count("pk", filter=MAJOR),
         "major_listed": Count("pk", filter=MAJOR & ~Q(listing_level="")),
         "major_signed_off": Count("pk", filter=MAJOR & SIGNED_OFF),
+        "major_overdue": Count("pk", filter=MAJOR & overdue_q(today)),
     }
 
 
@@ -95,6 +96,7 @@ class Figures:
     major_found: int = 0
     major_listed: int = 0
     major_signed_off: int = 0
+    major_overdue: int = 0
 
     @classmethod
     def from_row(cls, row: dict) -> "Figures":
