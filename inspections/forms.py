@@ -5,12 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import RiskColour, Role
-from accounts.models import Region, Sector, User
+from accounts.models import Enterprise, Region, Sector, User
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, photo_field
 from hazards.models import local_today
 
 from .choices import InspectionType, ItemResult
 from .models import ChecklistTemplate
+from .services import default_template_for, proposed_templates
 
 STAFF_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
 
@@ -45,15 +46,18 @@ class InspectionCreateForm(EnterpriseLookupMixin, forms.Form):
     template = forms.ModelChoiceField(label=_("检查表"), queryset=ChecklistTemplate.objects.none(), required=False,
                                       empty_label=_("（按单位所属行业自动选择）"))
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, enterprise: Enterprise | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["inspectors"].queryset = (User.objects.visible_to(user)
                                               .filter(role__in=STAFF_ROLES, is_active=True)
                                               | User.objects.filter(pk=user.pk)).distinct().order_by("role", "username")
         self.fields["inspectors"].initial = [user.pk]
-        self.fields["template"].queryset = ChecklistTemplate.objects.filter(
-            is_active=True, versions__isnull=False).distinct().order_by("name")
+        sector_id = enterprise.sector_id if enterprise else None
+        self.fields["template"].queryset = proposed_templates(sector_id)
+        if enterprise is not None:
+            self.fields["enterprise"].initial = f"{enterprise.name}（{enterprise.credit_code}）"
+            self.fields["template"].initial = default_template_for(sector_id)
 
     def clean_enterprise(self):
         return self.resolve_enterprise(self.user, self.cleaned_data.get("enterprise"))

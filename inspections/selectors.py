@@ -106,6 +106,14 @@ def due_info(enterprise: Enterprise, last_date: datetime.date | None) -> DueInfo
     return DueInfo(months=months, last_date=last_date, due_date=due)
 
 
+def enterprise_for_new_inspection(*, user: User, pk) -> Enterprise | None:
+    """The enterprise a new inspection starts from (?enterprise=<id>); a bad or foreign id is
+    simply no proposal."""
+    if not str(pk or "").isdigit():
+        return None
+    return Enterprise.objects.visible_to(user).filter(pk=int(pk)).first()
+
+
 def enterprise_overview(*, user: User, pk: int) -> dict:
     enterprise = get_visible_or_404(Enterprise.objects.select_related("region", "sector"), user, pk=pk)
     inspections = with_counts(Inspection.objects.visible_to(user).filter(enterprise=enterprise)

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -67,9 +67,12 @@ def _stale(kind: str) -> DomainError:
 
 def template_publish_version(*, actor: User, template: ChecklistTemplate | None = None, code: str = "",
                              name: str = "", sector: Sector | None = None, description: str = "",
-                             items: Iterable[dict], notes: str = "") -> ChecklistTemplateVersion:
+                             items: Iterable[dict], notes: str = "", standard: str = "",
+                             document_number: str = "", effective_date: datetime.date | None = None,
+                             ) -> ChecklistTemplateVersion:
     """Publish a new version of `template` (or create the template with its first version).
-    Versions are never edited: inspections keep pointing at the version they used."""
+    Versions are never edited: inspections keep pointing at the version they used. A revised
+    standard is a new version naming it (`standard`, `document_number`, `effective_date`)."""
     if actor.role != Role.ADMIN and not actor.is_superuser:
         raise DomainError("role_not_allowed", _("只有管理员可以新增或修订检查表。"), status=403)
     items = [dict(item) for item in items]
@@ -91,8 +94,9 @@ def template_publish_version(*, actor: User, template: ChecklistTemplate | None 
         else:
             template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
             number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        version = ChecklistTemplateVersion.objects.create(template=template, number=number, notes=notes,
-                                                          published_by=actor)
+        version = ChecklistTemplateVersion.objects.create(
+            template=template, number=number, notes=notes, published_by=actor, standard=(standard or "").strip(),
+            document_number=(document_number or "").strip(), effective_date=effective_date)
         ChecklistItem.objects.bulk_create(
             ChecklistItem(version=version, position=n, section=(item.get("section") or "").strip(),
                           text=item["text"].strip(), basis=(item.get("basis") or "").strip(),
@@ -111,11 +115,17 @@ def current_version(template: ChecklistTemplate) -> ChecklistTemplateVersion:
     return version
 
 
+def proposed_templates(sector_id: str | None) -> QuerySet[ChecklistTemplate]:
+    """Every active checklist, the enterprise's sector's own first, then the general ones (no
+    sector), then the other sectors'."""
+    own = Case(When(sector_id=sector_id, then=Value(0)), When(sector__isnull=True, then=Value(1)), default=Value(2))
+    return (ChecklistTemplate.objects.filter(is_active=True, versions__isnull=False).distinct()
+            .annotate(proposal_rank=own).order_by("proposal_rank", "name"))
+
+
 def default_template_for(sector_id: str | None) -> ChecklistTemplate | None:
     """The sector's own active checklist, else a general one (no sector)."""
-    return (ChecklistTemplate.objects.filter(is_active=True, versions__isnull=False)
-            .filter(Q(sector_id=sector_id) | Q(sector__isnull=True))
-            .order_by(F("sector_id").asc(nulls_last=True), "name").distinct().first())
+    return proposed_templates(sector_id).filter(Q(sector_id=sector_id) | Q(sector__isnull=True)).first()
 
 
 # --- inspections ---------------------------------------------------------------------------

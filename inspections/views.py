@@ -66,7 +66,9 @@ def inspection_list(request):
 
 @login_required
 def inspection_new(request):
-    form = InspectionCreateForm(request.POST or None, user=request.user)
+    # From an enterprise's page (?enterprise=<id>): that enterprise, its sector's checklists first.
+    enterprise = selectors.enterprise_for_new_inspection(user=request.user, pk=request.GET.get("enterprise"))
+    form = InspectionCreateForm(request.POST or None, user=request.user, enterprise=enterprise)
     inspection, status = _submit(request, form, services.inspection_create)
     if inspection is not None:
         messages.success(request, _("检查已开始，请逐项填写检查结果（每项单独保存）。"))
