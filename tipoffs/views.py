@@ -82,7 +82,8 @@ def _detail_context(request, tipoff: TipOff, bound: dict | None = None) -> dict:
          "form": bound.get(f"reward-{name}") or REWARD_FORMS[name](tipoff=tipoff, reward=reward, user=request.user)}
         for name in steps
     ]
-    return {"tipoff": tipoff, "actions": actions, "reward_actions": reward_actions, "reward": reward}
+    return {"tipoff": tipoff, "actions": actions, "reward_actions": reward_actions, "reward": reward,
+            "near_hazards": selectors.tipoff_near_hazards(user=request.user, tipoff=tipoff)}
 
 
 @login_required
