@@ -4,8 +4,8 @@ major accident hazard"; `basis` cites its article. The wording is condensed from
 never extended: where the text could not be checked, the item is left out rather than guessed.
 
 - 《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》(安监总管三〔2017〕121号)
-- 《烟花爆竹生产经营单位重大生产安全事故隐患判定标准（试行）》(安监总管三〔2017〕121号); its
-  first eight articles are carried here.
+- 《烟花爆竹生产经营单位重大生产安全事故隐患判定标准（试行）》(安监总管三〔2017〕121号): all
+  twenty articles (第一条 … 第二十条; 第二十条 is for retail points).
 - 《煤矿重大事故隐患判定标准》(应急管理部令第4号, 2021-01-01 施行): the fourteen situations of
   第三条, each with the article that details it (第四条 … 第十七条).
 """
@@ -59,7 +59,7 @@ FIREWORKS = TemplateSpec(
     code="fireworks-2017",
     name="烟花爆竹安全检查表（含重大生产安全事故隐患判定标准）",
     sector="fireworks",
-    description="烟花爆竹生产、批发经营单位。标“重大”的检查项依据"
+    description="烟花爆竹生产、经营（批发、零售）单位。标“重大”的检查项依据"
     f"{FW}（{SAWS_2017_121}），不符合即判定为重大生产安全事故隐患。",
     standard=FW, document_number=SAWS_2017_121, effective_date=datetime.date(2017, 11, 13),
     items=BASIC_DUTIES + (
@@ -70,7 +70,19 @@ FIREWORKS = TemplateSpec(
         ("定员定量", "工（库）房实际滞留、存储药量未超过核定药量", f"{FW}第五条", MAJOR, MD),
         ("工（库）房", "工（库）房内、外部安全距离足够，防护屏障完好且符合要求", f"{FW}第六条", MAJOR, EN),
         ("工（库）房", "防静电、防火、防雷设备设施齐全有效", f"{FW}第七条", MAJOR, UC),
-        ("工（库）房", "未擅自改变工（库）房设计用途", f"{FW}第八条", MAJOR, MD),
+        ("工（库）房", "未擅自改变工（库）房用途，未违规私搭乱建", f"{FW}第八条", MAJOR, MD),
+        ("工厂布局", "工厂围墙完好，分区设置符合国家标准", f"{FW}第九条", MAJOR, EN),
+        ("涉药作业", "氧化剂、还原剂未同库储存、未违规预混，未在同一工房内粉碎、称量", f"{FW}第十条", MAJOR, UA),
+        ("设备设施", "在用涉药机械设备经安全性论证，未擅自更改、改变用途", f"{FW}第十一条", MAJOR, UC),
+        ("工（库）房", "中转库、药物总库和成品总库的存储能力与设计产能匹配", f"{FW}第十二条", MAJOR, MD),
+        ("安全管理", "建立与岗位相匹配的全员安全生产责任制，制定实施生产安全事故隐患排查治理制度", f"{FW}第十三条", MAJOR, MD),
+        ("许可", "未出租、出借、转让、买卖、冒用或者伪造许可证", f"{FW}第十四条", MAJOR, MD),
+        ("许可", "生产经营的产品种类、危险等级未超许可范围，未生产使用违禁药物", f"{FW}第十五条", MAJOR, MD),
+        ("生产组织", "未分包转包生产线、工房、库房组织生产经营", f"{FW}第十六条", MAJOR, MD),
+        ("生产组织", "未一证多厂，未由多股东各自独立组织生产经营", f"{FW}第十七条", MAJOR, MD),
+        ("生产组织", "未在许可证过期、整顿改造、恶劣天气等停产停业期间组织生产经营", f"{FW}第十八条", MAJOR, MD),
+        ("储存管理", "烟花爆竹仓库未存放其它爆炸物等危险物品，未生产经营违禁超标产品", f"{FW}第十九条", MAJOR, MD),
+        ("零售", "零售点未与居民居住场所设置在同一建筑物内，零售场所未使用明火", f"{FW}第二十条", MAJOR, EN),
     ),
 )
 

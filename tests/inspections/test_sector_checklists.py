@@ -35,7 +35,13 @@ def test_each_sector_standard_ships_with_its_document_and_cited_clauses():
     assert coal.versions.get().items.filter(is_major_criterion=True, basis__contains="第三条第（二）项").get().text \
         == "未瓦斯超限作业"
     assert coal.versions.get().effective_date == datetime.date(2021, 1, 1)
-    assert fireworks.versions.get().items.filter(basis__endswith="第八条", text__contains="设计用途").exists()
+    # The fireworks standard has twenty articles too, the last (retail points) included.
+    fw_major = fireworks.versions.get().items.filter(is_major_criterion=True).order_by("position")
+    assert [i.basis.rsplit("》", 1)[1] for i in fw_major][-3:] == ["第十八条", "第十九条", "第二十条"]
+    assert fw_major.count() == 20
+    assert fw_major.get(basis__endswith="第八条").text == "未擅自改变工（库）房用途，未违规私搭乱建"
+    assert "同一工房内粉碎、称量" in fw_major.get(basis__endswith="第十条").text
+    assert "伪造许可证" in fw_major.get(basis__endswith="第十四条").text
     trade = ChecklistTemplate.objects.get(code="industry-trade-2023").versions.get(number=1)
     assert trade.document_number == "应急管理部令第10号" and trade.effective_date == datetime.date(2023, 5, 15)
 
