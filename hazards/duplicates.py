@@ -106,28 +106,49 @@ def metres_between(lat1, lon1, lat2, lon2) -> float:
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
-def hazards_near(*, user: User, latitude: Decimal | None, longitude: Decimal | None, text: str = "",
-                 radius: int = NEAR_METRES) -> list[Candidate]:
-    """Open hazards (visible to `user`) within `radius` metres of a point: the hazard's own
-    coordinates or, without them, its enterprise's. Nearest first; `score` is the text's
-    similarity to the hazard's. One query: a bounding box in SQL, the exact distance here."""
-    if latitude is None or longitude is None:
-        return []
-    lat, lon = float(latitude), float(longitude)
+def _box(lat: float, lon: float, radius: int) -> Q:
+    """The open hazards roughly within `radius` of a point: a bounding box on the hazard's own
+    coordinates or, without them, its enterprise's."""
     dlat = radius / METRES_PER_DEGREE
     dlon = radius / (METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-    box = (Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
-           | Q(latitude__isnull=True, enterprise__latitude__range=(lat - dlat, lat + dlat),
-               enterprise__longitude__range=(lon - dlon, lon + dlon)))
-    rows = (Hazard.objects.visible_to(user).filter(box, status__in=OPEN_STATUSES)
-            .select_related("enterprise").only(*FIELDS, "latitude", "longitude", "enterprise__name",
-                                                "enterprise__latitude", "enterprise__longitude")
-            .order_by("-found_at", "-id")[:MAX_COMPARED])
-    found = []
-    for hazard in rows:
-        point = ((hazard.latitude, hazard.longitude) if hazard.latitude is not None
-                 else (hazard.enterprise.latitude, hazard.enterprise.longitude))
-        metres = metres_between(lat, lon, *point)
-        if metres <= radius:
-            found.append(Candidate(hazard, score(text, text, hazard), round(metres)))
-    return sorted(found, key=lambda c: (c.metres, -c.hazard.pk))[:MAX_CANDIDATES]
+    return (Q(latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon))
+            | Q(latitude__isnull=True, enterprise__latitude__range=(lat - dlat, lat + dlat),
+                enterprise__longitude__range=(lon - dlon, lon + dlon)))
+
+
+def hazards_near_many(*, user: User, points: dict, radius: int = NEAR_METRES) -> dict:
+    """For several places (key → (latitude, longitude, text)): key → the open hazards (visible
+    to `user`) within `radius` metres, nearest first, `score` the text's similarity. One query
+    for them all (the triage queue flags a whole page): the boxes in SQL, exact distances here."""
+    points = {key: (float(lat), float(lon), text) for key, (lat, lon, text) in points.items()
+              if lat is not None and lon is not None}
+    if not points:
+        return {}
+    boxes = Q()
+    for lat, lon, _text in points.values():
+        boxes |= _box(lat, lon, radius)
+    # Most recent first, so a crowded area still shows its newest hazards within the cap.
+    rows = list(Hazard.objects.visible_to(user).filter(boxes, status__in=OPEN_STATUSES)
+                .select_related("enterprise").only(*FIELDS, "latitude", "longitude", "enterprise__name",
+                                                    "enterprise__latitude", "enterprise__longitude")
+                .order_by("-found_at", "-id")[:MAX_COMPARED * len(points)])
+    found: dict = {}
+    for key, (lat, lon, text) in points.items():
+        near = []
+        for hazard in rows:
+            point = ((hazard.latitude, hazard.longitude) if hazard.latitude is not None
+                     else (hazard.enterprise.latitude, hazard.enterprise.longitude))
+            if point[0] is None or point[1] is None:
+                continue
+            metres = metres_between(lat, lon, *point)
+            if metres <= radius:
+                near.append(Candidate(hazard, score(text, text, hazard), round(metres)))
+        if near:
+            found[key] = sorted(near, key=lambda c: (c.metres, -c.hazard.pk))[:MAX_CANDIDATES]
+    return found
+
+
+def hazards_near(*, user: User, latitude: Decimal | None, longitude: Decimal | None, text: str = "",
+                 radius: int = NEAR_METRES) -> list[Candidate]:
+    """Open hazards (visible to `user`) within `radius` metres of one point. One query."""
+    return hazards_near_many(user=user, points={0: (latitude, longitude, text)}, radius=radius).get(0, [])

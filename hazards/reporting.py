@@ -1,7 +1,7 @@
-"""Reporting a hazard through the duplicate gate (issue 19): the page, the API and tip-off
-acceptance report through here. Before a report is saved, open hazards of the same
-enterprise that look the same (duplicates.py) are put to the reporter, who either links the
-report as the same hazard or goes on and reports a new one.
+"""Reporting a hazard through the duplicate gate (issue 19): the page and the API report
+through here; tip-off acceptance uses its refusal and link checks. Before a report is saved,
+open hazards of the same enterprise that look the same (duplicates.py) are put to the
+reporter, who either links the report as the same hazard or goes on and reports a new one.
 
 A report linked as the same is kept (its photos and reporter are evidence) but born rejected
 as a duplicate (不予认定：重复上报) and pointing at the open hazard: statistics leave
@@ -63,23 +63,29 @@ def hazard_report(*, actor: User, data: dict, duplicate_of: int | None = None, n
     return services.hazard_create(actor=actor, data=data, **create_kwargs)
 
 
+def hazard_to_link(*, actor: User, duplicate_of, enterprise) -> Hazard:
+    """The open hazard of `enterprise` a report (or a tip-off) is linked to as the same, locked;
+    inside the caller's transaction. Refusals name the field `duplicate_of`."""
+    try:
+        original = get_visible_or_404(Hazard.objects.select_for_update(), actor, pk=int(duplicate_of))
+    except (TypeError, ValueError):
+        raise DomainError("duplicate_not_found", _("要关联的隐患不存在。"), status=400, field="duplicate_of")
+    if original.status not in OPEN_STATUSES:
+        raise DomainError("duplicate_closed",
+                          _("隐患 %(code)s %(status)s，不能关联为同一隐患；请作为新隐患上报。")
+                          % {"code": original.code, "status": original.get_status_display()},
+                          status=400, field="duplicate_of")
+    if enterprise is None or enterprise.pk != original.enterprise_id:
+        raise DomainError("duplicate_other_enterprise",
+                          _("隐患 %(code)s 不属于所填单位，只能关联同一单位的隐患。") % {"code": original.code},
+                          status=400, field="duplicate_of")
+    return original
+
+
 def hazard_link_duplicate(*, actor: User, data: dict, duplicate_of: int, before_photos=()) -> Hazard:
     """Report this as the same hazard as the open `duplicate_of` of the same enterprise."""
     with transaction.atomic():
-        try:
-            original = get_visible_or_404(Hazard.objects.select_for_update(), actor, pk=int(duplicate_of))
-        except (TypeError, ValueError):
-            raise DomainError("duplicate_not_found", _("要关联的隐患不存在。"), status=400, field="duplicate_of")
-        if original.status not in OPEN_STATUSES:
-            raise DomainError("duplicate_closed",
-                              _("隐患 %(code)s %(status)s，不能关联为同一隐患；请作为新隐患上报。")
-                              % {"code": original.code, "status": original.get_status_display()},
-                              status=400, field="duplicate_of")
-        enterprise = _enterprise_of(actor, data)
-        if enterprise is None or enterprise.pk != original.enterprise_id:
-            raise DomainError("duplicate_other_enterprise",
-                              _("隐患 %(code)s 不属于所填单位，只能关联同一单位的隐患。") % {"code": original.code},
-                              status=400, field="duplicate_of")
+        original = hazard_to_link(actor=actor, duplicate_of=duplicate_of, enterprise=_enterprise_of(actor, data))
         hazard = services.hazard_create(actor=actor, data=data, before_photos=before_photos)
         hazard.status = HazardStatus.REJECTED
         hazard.duplicate_of = original
