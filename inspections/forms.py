@@ -78,12 +78,23 @@ class ResultForm(forms.Form):
     rectified_on_spot = forms.BooleanField(label=_("已现场立行立改（一般隐患）"), required=False)
     after_photos = photo_field(_("整改后照片（立行立改必填）"))
     expected = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The answer to the enterprise's similar open hazards shown on the card (radios drawn by
+    # _item.html): a hazard's id (the same one) or "new" (another hazard).
+    same_as = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_same_as(self):
+        value = (self.cleaned_data.get("same_as") or "").strip()
+        if value and value != "new" and not value.isdigit():
+            raise forms.ValidationError(_("所选的同一隐患无效，请重新选择。"))
+        return value
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
+        same_as = data.get("same_as") or ""
         return {"result": data["result"], "note": data.get("note") or "", "expected": data.get("expected") or "",
                 "photos": data.get("photos") or [], "rectified_on_spot": bool(data.get("rectified_on_spot")),
-                "after_photos": data.get("after_photos") or []}
+                "after_photos": data.get("after_photos") or [],
+                "duplicate_of": int(same_as) if same_as.isdigit() else None, "not_duplicate": same_as == "new"}
 
 
 class FinishForm(forms.Form):

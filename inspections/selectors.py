@@ -72,6 +72,18 @@ def checklist_rows(inspection: Inspection) -> list[ChecklistRow]:
     return [ChecklistRow(item, by_item.get(item.pk)) for item in inspection.template_version.items.all()]
 
 
+def item_duplicate_candidates(*, user: User, inspection: Inspection, rows: list[ChecklistRow]) -> dict:
+    """Item id → the enterprise's open hazards like the one failing that item would create (by
+    its title), for the cards still to be answered. One query for the whole checklist."""
+    from hazards.duplicates import duplicates_by_row
+
+    from .services import hazard_title
+
+    pending = [{"row": row.item.pk, "enterprise": inspection.enterprise_id, "title": hazard_title(row.item)}
+               for row in rows if not (row.result and row.result.hazard_id)]
+    return duplicates_by_row(user=user, rows=pending) if pending else {}
+
+
 # --- enterprise page -----------------------------------------------------------------------
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
