@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from hazards.choices import EventAction, HazardStatus
 from hazards.models import Hazard
@@ -100,3 +101,17 @@ def test_the_checklist_page_costs_the_same_queries_with_or_without_similar_hazar
     similar_queries = [q for q in with_similar.captured_queries
                        if q["sql"].split(" WHERE ")[0].endswith('FROM "hazards_hazard"')]
     assert len(similar_queries) == 1 < items, (len(similar_queries), items)
+
+
+def test_the_api_answers_409_with_the_candidates_then_links(team, earlier):
+    again = start(team)
+    client = APIClient()
+    client.force_authenticate(team.inspector)
+    body = {"item": item(again, major=False).pk, "result": "fail", "note": "安全出口仍然上锁"}
+
+    refused = client.post(f"/api/inspections/{again.pk}/results/", body, format="json")
+    assert refused.status_code == 409 and refused.data["code"] == "possible_duplicates"
+    assert [c["id"] for c in refused.data["candidates"]] == [earlier.pk]
+    linked = client.post(f"/api/inspections/{again.pk}/results/", {**body, "duplicate_of": earlier.pk}, format="json")
+    assert linked.status_code == 200
+    assert Hazard.objects.get(pk=linked.data["hazard"]["id"]).duplicate_of_id == earlier.pk
