@@ -102,3 +102,4 @@ class EventAction(models.TextChoices):
     SIGNED_OFF = "signed_off", _("销号")
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
     IMPORTED = "imported", _("从台账导入")
+    DUPLICATE_LINKED = "duplicate_linked", _("关联为同一隐患")

@@ -122,6 +122,20 @@ class HazardReportForm(EnterpriseLookupMixin, forms.Form):
         }
 
 
+class DuplicateChoiceForm(forms.Form):
+    """The reporter's answer to the possible duplicates shown before saving: the buttons of the
+    candidates list post `duplicate_of` (the same hazard) or `not_duplicate` (report anyway)."""
+
+    duplicate_of = forms.IntegerField(label=_("同一隐患"), required=False, min_value=1,
+                                      error_messages={"invalid": _("要关联的隐患编号无效。"),
+                                                      "min_value": _("要关联的隐患编号无效。")})
+    not_duplicate = forms.BooleanField(label=_("不是同一隐患"), required=False)
+
+    def service_kwargs(self) -> dict:
+        return {"duplicate_of": self.cleaned_data.get("duplicate_of"),
+                "not_duplicate": bool(self.cleaned_data.get("not_duplicate"))}
+
+
 class HazardEditForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -92,6 +92,10 @@ class Hazard(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
     rejection_reason = models.TextField(_("不予认定理由"), blank=True)
+    # A report its reporter linked as the same as an open hazard: rejected at once, not counted.
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("同一隐患"), null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates",
+    )
 
     # 交办
     responsible_unit = models.CharField(_("整改责任单位"), max_length=128, blank=True)

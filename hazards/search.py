@@ -21,6 +21,7 @@ class BigramsContain(Expression):
 
     output_field = BooleanField()
     conditional = True
+    operator = "@>"
 
     def __init__(self, query: str):
         super().__init__()
@@ -46,8 +47,20 @@ class BigramsContain(Expression):
             columns.append(sql)
             params.extend(p)
         query_sql, query_params = compiler.compile(self.query)
-        return (f"ht_hazard_bigrams({', '.join(columns)}) @> ht_bigrams(upper({query_sql}))",
+        return (f"ht_hazard_bigrams({', '.join(columns)}) {self.operator} ht_bigrams(upper({query_sql}))",
                 [*params, *query_params])
+
+
+class BigramsOverlap(BigramsContain):
+    """The hazard shares at least one bigram with the query (the same GIN index answers it)."""
+
+    operator = "&&"
+
+
+def bigrams(text: str) -> set[str]:
+    """Python's ht_bigrams(upper(text)): every two-character substring."""
+    text = (text or "").upper()
+    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def search_hazards(queryset: QuerySet, value: str) -> QuerySet:

@@ -111,6 +111,9 @@ def _record(hazard: Hazard, *, actor, action: str, from_status: str, comment: st
     return event
 
 
+record_event = _record  # for the services of sibling modules (reporting.py)
+
+
 @contextmanager
 def _transition(*, hazard_id: int, actor: User, expected_version: int, name: str) -> Iterator[Hazard]:
     """Lock the hazard, check version and rules; the caller changes it; version is bumped and

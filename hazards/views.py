@@ -13,8 +13,8 @@ from accounts.jurisdiction import get_visible_or_404
 from hazardtrack.errors import DomainError
 from hazardtrack.pagination import BoundedPaginator
 
-from . import selectors, services
-from .forms import TRANSITION_FORMS, HazardEditForm, HazardReportForm
+from . import reporting, selectors, services
+from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
 from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
 
@@ -58,16 +58,26 @@ def ledger(request):
 @login_required
 def new(request):
     form = HazardReportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    choice = DuplicateChoiceForm(request.POST or None)
+    candidates = []
+    if request.method == "POST" and form.is_valid() and choice.is_valid():
         try:
-            hazard = services.hazard_create(actor=request.user, **form.service_kwargs())
+            hazard = reporting.hazard_report(actor=request.user, **form.service_kwargs(), **choice.service_kwargs())
+        except reporting.PossibleDuplicates as error:
+            candidates = error.candidates  # shown above the submit buttons; nothing saved yet
         except DomainError as error:
             form_error_from_domain(form, error)
         else:
+            if hazard.duplicate_of_id:
+                messages.success(request, _("已关联为同一隐患 %(code)s（本次上报记为 %(mine)s，不重复计数）。")
+                                 % {"code": hazard.duplicate_of.code, "mine": hazard.code})
+                return redirect("hazards:detail", pk=hazard.duplicate_of_id)
             messages.success(request, _("隐患 %(code)s 已上报。") % {"code": hazard.code})
             return redirect("hazards:detail", pk=hazard.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "hazards/new.html", {"form": form}, status=status)
+    for error in choice.errors.get("duplicate_of", []):
+        form.add_error(None, error)
+    status = 400 if request.method == "POST" and not candidates else 200
+    return render(request, "hazards/new.html", {"form": form, "candidates": candidates}, status=status)
 
 
 def _detail_context(request, hazard: Hazard, bound: dict | None = None) -> dict:

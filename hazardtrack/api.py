@@ -11,6 +11,7 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field
+        body.update(exc.extra)
         return Response(body, status=exc.status or status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
 

@@ -12,6 +12,7 @@ their own templates (and new versions of these) in the admin or through the API.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 UA, UC, MD, EN = "unsafe_act", "unsafe_condition", "management_defect", "environment"
@@ -32,6 +33,10 @@ class TemplateSpec:
     sector: str | None
     description: str
     items: tuple[tuple[str, str, str, bool, str], ...]  # (section, text, basis, major, category)
+    # The standard the first version follows (stored on the version: a revision names its own).
+    standard: str = ""
+    document_number: str = ""
+    effective_date: datetime.date | None = None
 
 
 # Items every enterprise inspection starts with (安全生产法 duties of the unit).
@@ -50,6 +55,7 @@ INDUSTRY_TRADE = TemplateSpec(
     code="industry-trade-2023",
     name="工贸企业安全检查表（含重大事故隐患判定标准）",
     sector="industry_trade",
+    standard=GM, document_number="应急管理部令第10号", effective_date=datetime.date(2023, 5, 15),
     description="冶金、有色、建材、机械、轻工、纺织、烟草、商贸等工贸企业。标“重大”的检查项依据"
     "《工贸企业重大事故隐患判定标准》（应急管理部令第10号），不符合即判定为重大事故隐患。",
     items=BASIC_DUTIES + (
@@ -110,6 +116,7 @@ METAL_MINE = TemplateSpec(
     code="metal-mine-2022",
     name="金属非金属矿山安全检查表（含重大事故隐患判定标准）",
     sector="non_coal_mine",
+    standard=MM, document_number="矿安〔2022〕88号",
     description="金属非金属地下矿山、露天矿山和尾矿库。标“重大”的检查项依据"
     "《金属非金属矿山重大事故隐患判定标准》（矿安〔2022〕88号），不符合即判定为重大事故隐患。",
     items=BASIC_DUTIES + (
@@ -181,8 +188,15 @@ FIRE_SAFETY = TemplateSpec(
     ),
 )
 
-TEMPLATES = (INDUSTRY_TRADE, METAL_MINE, FIRE_SAFETY)
-TEMPLATE_CODES = tuple(t.code for t in TEMPLATES)
+
+
+def templates() -> tuple[TemplateSpec, ...]:
+    from .sector_checklists import SECTOR_TEMPLATES  # that module builds on the specs above
+
+    return (INDUSTRY_TRADE, METAL_MINE, FIRE_SAFETY, *SECTOR_TEMPLATES)
+
+
+STANDARD_FIELDS = ("standard", "document_number", "effective_date")
 
 # Default inspection frequency by risk colour (months): red monthly … blue yearly.
 DEFAULT_FREQUENCIES = (("red", 1), ("orange", 3), ("yellow", 6), ("blue", 12))
@@ -195,13 +209,16 @@ def load(apps, schema_editor=None) -> None:
     Version = apps.get_model("inspections", "ChecklistTemplateVersion")
     Item = apps.get_model("inspections", "ChecklistItem")
     Frequency = apps.get_model("inspections", "InspectionFrequency")
-    for spec in TEMPLATES:
+    # Migrations before 0003 know no standard fields on a version.
+    known = {f.name for f in Version._meta.get_fields()}
+    for spec in templates():
         template, _ = Template.objects.get_or_create(
             code=spec.code, defaults={"name": spec.name, "sector_id": spec.sector, "description": spec.description}
         )
         if Version.objects.filter(template=template).exists():
             continue
-        version = Version.objects.create(template=template, number=1, notes="初始版本")
+        standard = {name: getattr(spec, name) for name in STANDARD_FIELDS if name in known}
+        version = Version.objects.create(template=template, number=1, notes="初始版本", **standard)
         Item.objects.bulk_create(
             Item(version=version, position=n, section=section, text=text, basis=basis, is_major_criterion=major,
                  category=category)
@@ -216,8 +233,9 @@ def loaded() -> bool:
     """Are the shipped templates and frequencies present? (One query; for test setup.)"""
     from .models import ChecklistTemplate, InspectionFrequency
 
+    shipped = templates()
     return (
-        ChecklistTemplate.objects.filter(code__in=TEMPLATE_CODES, versions__isnull=False).distinct().count()
-        == len(TEMPLATES)
+        ChecklistTemplate.objects.filter(code__in=[t.code for t in shipped], versions__isnull=False)
+        .distinct().count() == len(shipped)
         and InspectionFrequency.objects.filter(region__isnull=True).count() == len(DEFAULT_FREQUENCIES)
     )

@@ -62,7 +62,9 @@ class _Run:
                 note, on_spot = fails[item.position]
                 row = services.inspection_record_result(
                     inspection_id=inspection.pk, actor=actor_user, item_id=item.pk, result=ItemResult.FAIL, note=note,
-                    photos=self.photo(), rectified_on_spot=on_spot, after_photos=self.photo(after=True) if on_spot else ())
+                    photos=self.photo(), rectified_on_spot=on_spot,
+                    after_photos=self.photo(after=True) if on_spot else (),
+                    not_duplicate=True)  # seeded history: each inspection's findings are hazards of their own
                 hazards.append(row.hazard_id)
             else:
                 services.inspection_record_result(

@@ -5,12 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import RiskColour, Role
-from accounts.models import Region, Sector, User
+from accounts.models import Enterprise, Region, Sector, User
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, photo_field
 from hazards.models import local_today
 
 from .choices import InspectionType, ItemResult
 from .models import ChecklistTemplate
+from .services import default_template_for, proposed_templates
 
 STAFF_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
 
@@ -45,15 +46,18 @@ class InspectionCreateForm(EnterpriseLookupMixin, forms.Form):
     template = forms.ModelChoiceField(label=_("检查表"), queryset=ChecklistTemplate.objects.none(), required=False,
                                       empty_label=_("（按单位所属行业自动选择）"))
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, enterprise: Enterprise | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["inspectors"].queryset = (User.objects.visible_to(user)
                                               .filter(role__in=STAFF_ROLES, is_active=True)
                                               | User.objects.filter(pk=user.pk)).distinct().order_by("role", "username")
         self.fields["inspectors"].initial = [user.pk]
-        self.fields["template"].queryset = ChecklistTemplate.objects.filter(
-            is_active=True, versions__isnull=False).distinct().order_by("name")
+        sector_id = enterprise.sector_id if enterprise else None
+        self.fields["template"].queryset = proposed_templates(sector_id)
+        if enterprise is not None:
+            self.fields["enterprise"].initial = f"{enterprise.name}（{enterprise.credit_code}）"
+            self.fields["template"].initial = default_template_for(sector_id)
 
     def clean_enterprise(self):
         return self.resolve_enterprise(self.user, self.cleaned_data.get("enterprise"))
@@ -74,12 +78,23 @@ class ResultForm(forms.Form):
     rectified_on_spot = forms.BooleanField(label=_("已现场立行立改（一般隐患）"), required=False)
     after_photos = photo_field(_("整改后照片（立行立改必填）"))
     expected = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The answer to the enterprise's similar open hazards shown on the card (radios drawn by
+    # _item.html): a hazard's id (the same one) or "new" (another hazard).
+    same_as = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_same_as(self):
+        value = (self.cleaned_data.get("same_as") or "").strip()
+        if value and value != "new" and not value.isdigit():
+            raise forms.ValidationError(_("所选的同一隐患无效，请重新选择。"))
+        return value
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
+        same_as = data.get("same_as") or ""
         return {"result": data["result"], "note": data.get("note") or "", "expected": data.get("expected") or "",
                 "photos": data.get("photos") or [], "rectified_on_spot": bool(data.get("rectified_on_spot")),
-                "after_photos": data.get("after_photos") or []}
+                "after_photos": data.get("after_photos") or [],
+                "duplicate_of": int(same_as) if same_as.isdigit() else None, "not_duplicate": same_as == "new"}
 
 
 class FinishForm(forms.Form):

@@ -45,6 +45,10 @@ class ChecklistTemplateVersion(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     notes = models.CharField(_("修订说明"), max_length=200, blank=True)
+    # The published standard this version follows: a revised standard is a new version.
+    standard = models.CharField(_("依据标准"), max_length=200, blank=True)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+    effective_date = models.DateField(_("施行日期"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

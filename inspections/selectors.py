@@ -72,6 +72,18 @@ def checklist_rows(inspection: Inspection) -> list[ChecklistRow]:
     return [ChecklistRow(item, by_item.get(item.pk)) for item in inspection.template_version.items.all()]
 
 
+def item_duplicate_candidates(*, user: User, inspection: Inspection, rows: list[ChecklistRow]) -> dict:
+    """Item id → the enterprise's open hazards like the one failing that item would create (by
+    its title), for the cards still to be answered. One query for the whole checklist."""
+    from hazards.duplicates import duplicates_by_row
+
+    from .services import hazard_title
+
+    pending = [{"row": row.item.pk, "enterprise": inspection.enterprise_id, "title": hazard_title(row.item)}
+               for row in rows if not (row.result and row.result.hazard_id)]
+    return duplicates_by_row(user=user, rows=pending) if pending else {}
+
+
 # --- enterprise page -----------------------------------------------------------------------
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -104,6 +116,14 @@ def due_info(enterprise: Enterprise, last_date: datetime.date | None) -> DueInfo
     months = frequency_months(region_code=enterprise.region_id, risk_colour=enterprise.risk_colour)
     due = add_months(last_date, months) if (last_date and months) else None
     return DueInfo(months=months, last_date=last_date, due_date=due)
+
+
+def enterprise_for_new_inspection(*, user: User, pk) -> Enterprise | None:
+    """The enterprise a new inspection starts from (?enterprise=<id>); a bad or foreign id is
+    simply no proposal."""
+    if not str(pk or "").isdigit():
+        return None
+    return Enterprise.objects.visible_to(user).filter(pk=int(pk)).first()
 
 
 def enterprise_overview(*, user: User, pk: int) -> dict:

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from accounts.choices import Role
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, Region, Sector, User
 from accounts.numbering import next_document_number
-from hazards import services as hazard_services
+from hazards import reporting
 from hazards.choices import HazardLevel, HazardSource, HazardStatus
 from hazards.models import Hazard, local_today
 from hazardtrack.errors import DomainError
@@ -67,9 +67,12 @@ def _stale(kind: str) -> DomainError:
 
 def template_publish_version(*, actor: User, template: ChecklistTemplate | None = None, code: str = "",
                              name: str = "", sector: Sector | None = None, description: str = "",
-                             items: Iterable[dict], notes: str = "") -> ChecklistTemplateVersion:
+                             items: Iterable[dict], notes: str = "", standard: str = "",
+                             document_number: str = "", effective_date: datetime.date | None = None,
+                             ) -> ChecklistTemplateVersion:
     """Publish a new version of `template` (or create the template with its first version).
-    Versions are never edited: inspections keep pointing at the version they used."""
+    Versions are never edited: inspections keep pointing at the version they used. A revised
+    standard is a new version naming it (`standard`, `document_number`, `effective_date`)."""
     if actor.role != Role.ADMIN and not actor.is_superuser:
         raise DomainError("role_not_allowed", _("只有管理员可以新增或修订检查表。"), status=403)
     items = [dict(item) for item in items]
@@ -91,8 +94,9 @@ def template_publish_version(*, actor: User, template: ChecklistTemplate | None 
         else:
             template = ChecklistTemplate.objects.select_for_update().get(pk=template.pk)
             number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        version = ChecklistTemplateVersion.objects.create(template=template, number=number, notes=notes,
-                                                          published_by=actor)
+        version = ChecklistTemplateVersion.objects.create(
+            template=template, number=number, notes=notes, published_by=actor, standard=(standard or "").strip(),
+            document_number=(document_number or "").strip(), effective_date=effective_date)
         ChecklistItem.objects.bulk_create(
             ChecklistItem(version=version, position=n, section=(item.get("section") or "").strip(),
                           text=item["text"].strip(), basis=(item.get("basis") or "").strip(),
@@ -111,11 +115,17 @@ def current_version(template: ChecklistTemplate) -> ChecklistTemplateVersion:
     return version
 
 
+def proposed_templates(sector_id: str | None) -> QuerySet[ChecklistTemplate]:
+    """Every active checklist, the enterprise's sector's own first, then the general ones (no
+    sector), then the other sectors'."""
+    own = Case(When(sector_id=sector_id, then=Value(0)), When(sector__isnull=True, then=Value(1)), default=Value(2))
+    return (ChecklistTemplate.objects.filter(is_active=True, versions__isnull=False).distinct()
+            .annotate(proposal_rank=own).order_by("proposal_rank", "name"))
+
+
 def default_template_for(sector_id: str | None) -> ChecklistTemplate | None:
     """The sector's own active checklist, else a general one (no sector)."""
-    return (ChecklistTemplate.objects.filter(is_active=True, versions__isnull=False)
-            .filter(Q(sector_id=sector_id) | Q(sector__isnull=True))
-            .order_by(F("sector_id").asc(nulls_last=True), "name").distinct().first())
+    return proposed_templates(sector_id).filter(Q(sector_id=sector_id) | Q(sector__isnull=True)).first()
 
 
 # --- inspections ---------------------------------------------------------------------------
@@ -198,7 +208,7 @@ def may_record(inspection: Inspection, user: User) -> bool:
     return True
 
 
-def _hazard_title(item: ChecklistItem) -> str:
+def hazard_title(item: ChecklistItem) -> str:
     with translation.override(settings.LANGUAGE_CODE):  # stored text: Chinese whatever the UI language
         return (_("不符合：%(text)s") % {"text": item.text})[:200]
 
@@ -206,16 +216,27 @@ def _hazard_title(item: ChecklistItem) -> str:
 def inspection_record_result(
     *, inspection_id: int, actor: User, item_id: int, result: str, note: str = "", expected: str | None = None,
     photos=(), rectified_on_spot: bool = False, after_photos=(), title: str = "",
+    duplicate_of: int | None = None, not_duplicate: bool = False,
 ) -> InspectionResult:
     """Save the answer to one item (save-as-you-go). A failed item creates its hazard at once
     (level major when the item is a major-hazard criterion); fixed on the spot (立行立改) the
     hazard is closed with its after-photo. `expected`: the result the user saw ("" for none),
-    so two people answering the same item never silently overwrite each other."""
+    so two people answering the same item never silently overwrite each other.
+
+    The hazard goes through the report gate (hazards.reporting): when the enterprise already has
+    an open hazard like it, nothing is saved until the inspector says whether it is the same
+    (`duplicate_of`: recorded as a duplicate pointing at it, in both timelines, counted once) or
+    not (`not_duplicate`). The item card shows those candidates before the inspector saves, so
+    the choice is made on site, not discovered later in the ledger."""
     if result not in ItemResult.values:
         raise DomainError("bad_result", _("请选择检查结果。"), status=400, field="result")
     note = (note or "").strip()
     if result == ItemResult.FAIL and not note:
         raise DomainError("note_required", _("检查项不符合时，请写明具体情况。"), status=400, field="note")
+    if result == ItemResult.FAIL and duplicate_of and rectified_on_spot:
+        # The open hazard has its own rectification; an on-spot fix would close only the copy.
+        raise DomainError("duplicate_on_spot", _("关联为已有的同一隐患时不能立行立改，请按该隐患的整改流程办理。"),
+                          status=400, field="rectified_on_spot")
     with transaction.atomic():
         inspection = _lock_inspection(actor, inspection_id)
         _check_may_record(inspection, actor)
@@ -237,10 +258,10 @@ def inspection_record_result(
             with translation.override(settings.LANGUAGE_CODE):  # stored text: Chinese whatever the UI language
                 basis_line = f"\n{_('检查依据')}：{item.basis}" if item.basis else ""
                 reference = _("现场检查 #%(id)s") % {"id": inspection.pk}
-            row.hazard = hazard_services.hazard_create(
-                actor=actor,
+            row.hazard = reporting.hazard_report(
+                actor=actor, duplicate_of=duplicate_of, not_duplicate=not_duplicate,
                 data={
-                    "title": (title or "").strip()[:200] or _hazard_title(item),
+                    "title": (title or "").strip()[:200] or hazard_title(item),
                     "description": note + basis_line,
                     "enterprise": inspection.enterprise,
                     "sector": inspection.enterprise.sector,

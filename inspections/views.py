@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hazards.reporting import PossibleDuplicates
 from hazards.views import _page_size, form_error_from_domain
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable
@@ -66,7 +67,9 @@ def inspection_list(request):
 
 @login_required
 def inspection_new(request):
-    form = InspectionCreateForm(request.POST or None, user=request.user)
+    # From an enterprise's page (?enterprise=<id>): that enterprise, its sector's checklists first.
+    enterprise = selectors.enterprise_for_new_inspection(user=request.user, pk=request.GET.get("enterprise"))
+    form = InspectionCreateForm(request.POST or None, user=request.user, enterprise=enterprise)
     inspection, status = _submit(request, form, services.inspection_create)
     if inspection is not None:
         messages.success(request, _("检查已开始，请逐项填写检查结果（每项单独保存）。"))
@@ -86,8 +89,12 @@ def _detail_context(request, inspection, bound: dict | None = None, *, finish_fo
     bound = bound or {}
     may_record = services.may_record(inspection, request.user)
     rows = selectors.checklist_rows(inspection)
+    similar = selectors.item_duplicate_candidates(user=request.user, inspection=inspection, rows=rows) \
+        if may_record else {}
     for row in rows:
         row.form = bound.get(row.item.pk) or (_item_form(row) if may_record else None)
+        # Those the service refused with (the note counts too) win over the title's.
+        row.candidates = getattr(row.form, "duplicate_candidates", None) or similar.get(row.item.pk, [])
     answered = sum(1 for row in rows if row.result)
     docs = {d.kind: d for d in inspection.documents.all()}
     return {
@@ -123,6 +130,9 @@ def record_result(request, pk: int, item_id: int):
         try:
             services.inspection_record_result(inspection_id=inspection.pk, actor=request.user, item_id=item_id,
                                               **form.service_kwargs())
+        except PossibleDuplicates as error:
+            form.duplicate_candidates, status = error.candidates, 409
+            form.add_error(None, _("该单位已有相似的未办结隐患，请先选择是否为同一隐患，再保存本项。"))
         except DomainError as error:
             form_error_from_domain(form, error)
             status = _status_for(error)

@@ -28,6 +28,8 @@ RUNNING_STATUSES = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus
 class IssueKind(models.TextChoices):
     ERROR = "error", _("错误")
     SKIPPED = "skipped", _("已存在，跳过")
+    # A warning: the row is imported, but an open hazard of its enterprise looks the same.
+    DUPLICATE = "duplicate", _("疑似重复")
 
 
 class ExportFormat(models.TextChoices):

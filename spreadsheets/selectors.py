@@ -28,6 +28,11 @@ def first_issues(job: ImportJob, limit: int = PREVIEW_ISSUES) -> list[ImportIssu
     return errors
 
 
+def duplicate_issues(job: ImportJob, limit: int = PREVIEW_ISSUES) -> list[ImportIssue]:
+    """Rows that may repeat an open hazard (imported all the same), with the hazards they name."""
+    return list(job.issues.filter(kind=IssueKind.DUPLICATE).order_by("row", "id")[:limit])
+
+
 def job_status(job: ImportJob) -> dict:
     """What the progress bar polls."""
     return {

@@ -23,6 +23,7 @@ from accounts.jurisdiction import region_in_jurisdiction, region_prefix
 from accounts.models import Enterprise, Region, Sector, User
 from accounts.validators import validate_credit_code
 from hazards.choices import HazardCategory, HazardSource, HazardStatus
+from hazards.duplicates import duplicates_by_row
 from hazards.models import Hazard, local_today
 from hazardtrack.input_guard import visible
 
@@ -309,7 +310,19 @@ class HazardChecker(Checker):
                                     kind=IssueKind.SKIPPED))
                 continue
             valid.append(row)
+        if first_pass:
+            issues.extend(self._possible_duplicates(valid))
         return valid, issues
+
+    def _possible_duplicates(self, rows: list[dict]) -> list[Issue]:
+        """The preview names the open hazards each row may repeat (the row is still imported)."""
+        found = duplicates_by_row(user=self.user, rows=rows)
+        titles = {r["row"]: r["title"] for r in rows}
+        return [Issue(number, self.header("title"), titles[number],
+                      _("疑似重复：该单位已有相似的未办结隐患 %(list)s。请核对是否为同一隐患。") % {
+                          "list": "；".join(f"{c.hazard.code}“{c.hazard.title}”（{c.percent}%）" for c in candidates)},
+                      kind=IssueKind.DUPLICATE)
+                for number, candidates in sorted(found.items())]
 
     def _enterprises(self, rows, *, first_pass: bool) -> dict:
         """The visible enterprises the rows name: by credit code, by name, or (re-check) by id."""

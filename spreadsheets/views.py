@@ -75,6 +75,7 @@ def _job_context(request, job: ImportJob, start_form: StartForm | None = None) -
     return {
         "job": job,
         "issues": selectors.first_issues(job) if job.status != ImportStatus.UPLOADED else [],
+        "duplicates": selectors.duplicate_issues(job) if job.status != ImportStatus.UPLOADED else [],
         "start_form": start_form or StartForm(),
         "can_start": job.status in (ImportStatus.VALIDATED, ImportStatus.FAILED) and bool(job.staged)
         and services.can_import(request.user, job.kind),

@@ -120,6 +120,15 @@ FORM_CASES: dict[str, FormCase] = {
         expect_errors_on=("enterprise", "title", "latitude"),
         kept=("不存在的单位XYZ", "东门仓库旁" + TYPED),
     ),
+    # Its bad input (a link to no valid hazard) is shown on the report form it is posted with.
+    "hazards.forms.DuplicateChoiceForm": FormCase(
+        setup=lambda p: (p.inspector, "/hazards/new/", "/hazards/new/"),
+        data=lambda p, form: {"enterprise": p.enterprise.name, "title": "消防通道堵塞", "address": "东门仓库旁" + TYPED,
+                              "level": "general", "category": "unsafe_condition", "source": "inspection",
+                              "duplicate_of": "abc"},
+        expect_errors_on=("__all__",),
+        kept=("消防通道堵塞", "东门仓库旁" + TYPED),
+    ),
     "hazards.forms.HazardEditForm": FormCase(
         setup=lambda p: (p.inspector, *[f"/hazards/{p.hazard(status='reported').pk}/edit/"] * 2),
         data=lambda p, form: {"title": "", "description": TYPED, "level": "general", "category": "unsafe_condition",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
-from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, MultipleFileField, MultipleFileInput
+from hazards.forms import DATE_INPUT, DuplicateChoiceForm, EnterpriseLookupMixin, MultipleFileField, MultipleFileInput
 
 from . import challenge, services
 from .choices import Channel
@@ -205,13 +205,25 @@ class AcceptForm(EnterpriseLookupMixin, ActionForm):
         self.fields["title"].initial = text.splitlines()[0][:40] if text else ""
         self.fields["description"].initial = text
         self.fields["sector"].initial = self.tipoff.sector_id
+        # The answer to the possible duplicates (the buttons of the candidates list), as on the
+        # report page; candidates the service found are set by the view.
+        self.choice = DuplicateChoiceForm(self.data if self.is_bound else None)
+        self.duplicate_candidates = []
 
     def clean_enterprise(self):
         return self.resolve_enterprise(self.user, self.cleaned_data.get("enterprise"))
 
+    def clean(self):
+        data = super().clean()
+        if self.is_bound and not self.choice.is_valid():
+            for errors in self.choice.errors.values():
+                for error in errors:
+                    self.add_error(None, error)
+        return data
+
     def service_kwargs(self, data: dict) -> dict:
         comment = data.pop("comment", "")
-        return {"hazard_data": data, "comment": comment}
+        return {"hazard_data": data, "comment": comment, **self.choice.service_kwargs()}
 
 
 class DuplicateForm(ActionForm):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.jurisdiction import get_visible_or_404
 from accounts.models import Region, User
 from hazards.choices import HazardStatus
+from hazards.duplicates import Candidate, hazards_near, hazards_near_many
 
 from .choices import GRANTED_REWARD_STATUSES, OPEN_STATUSES, RewardStatus, TipOffStatus
 from .codes import normalise_tracking_code
@@ -61,6 +62,25 @@ def hazard_tipoffs(*, user: User, hazard) -> list[TipOff]:
     see the hazard must not learn about its reporters)."""
     return list(tipoff_queryset(user=user).filter(hazard=hazard).only(
         "id", "tracking_code", "status", "channel", "submitted_at", "region_id").order_by("submitted_at"))
+
+
+def tipoff_near_hazards(*, user: User, tipoff: TipOff) -> list[Candidate]:
+    """Open hazards within 100 m of a tip-off awaiting triage (its place, or their enterprise's):
+    perhaps the same hazard, to be handled as 重复举报. Decided tip-offs are not flagged."""
+    if tipoff.status not in OPEN_STATUSES:
+        return []
+    return hazards_near(user=user, latitude=tipoff.latitude, longitude=tipoff.longitude, text=tipoff.description)
+
+
+def flag_near_hazards(*, user: User, tipoffs) -> list[TipOff]:
+    """The queue page's tip-offs, each awaiting triage given `near_hazards` (open hazards within
+    100 m, as on its own page). One query for the whole page."""
+    tipoffs = list(tipoffs)
+    near = hazards_near_many(user=user, points={
+        t.pk: (t.latitude, t.longitude, t.description) for t in tipoffs if t.status in OPEN_STATUSES})
+    for tipoff in tipoffs:
+        tipoff.near_hazards = near.get(tipoff.pk, [])
+    return tipoffs
 
 
 # --- public status ---------------------------------------------------------------------------

@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Department, Region, User
 from hazards.attachments import CheckedUpload, check_upload
-from hazards.choices import HazardSource, HazardStatus
+from hazards.choices import EventAction, HazardSource, HazardStatus
+from hazards.duplicates import duplicate_candidates
 from hazards.models import Hazard
-from hazards.services import hazard_create
+from hazards.reporting import PossibleDuplicates, hazard_to_link
+from hazards.services import hazard_create, record_event
 from hazardtrack.errors import DomainError
 
 from .choices import Channel, RewardStatus, TipOffAction, TipOffStatus
@@ -214,13 +216,28 @@ def _photo_files(tipoff: TipOff) -> Iterator[list[File]]:
 HAZARD_FIELDS = ("title", "description", "sector", "level", "category", "enterprise")
 
 
-def tipoff_accept(*, tipoff_id: int, actor: User, expected_version, hazard_data: dict, comment: str = "") -> TipOff:
+def tipoff_accept(*, tipoff_id: int, actor: User, expected_version, hazard_data: dict, comment: str = "",
+                  duplicate_of: int | None = None, not_duplicate: bool = False) -> TipOff:
     """受理: create the hazard (source 群众举报, in the tip-off's region, with its photos as
-    before-photos) through hazards.services.hazard_create, and link it."""
+    before-photos) through hazards.services.hazard_create, and link it.
+
+    The duplicate gate of reporting comes first: open hazards of the chosen enterprise that look
+    the same are put to staff (PossibleDuplicates, nothing saved). Staff link the tip-off to one
+    (`duplicate_of`: no new hazard, the tip-off ends 重复举报 as the hazard was already on record)
+    or go on (`not_duplicate`)."""
     with _decision(tipoff_id=tipoff_id, actor=actor, expected_version=expected_version) as tipoff:
         from_status = tipoff.status
         data = {k: v for k, v in hazard_data.items() if k in HAZARD_FIELDS and v not in (None, "")}
+        if duplicate_of:
+            hazard = hazard_to_link(actor=actor, duplicate_of=duplicate_of, enterprise=data.get("enterprise"))
+            _link_duplicate(tipoff, actor=actor, hazard=hazard, from_status=from_status, comment=comment)
+            return tipoff
         data.setdefault("description", tipoff.description)
+        if not not_duplicate:
+            candidates = duplicate_candidates(user=actor, enterprise=data.get("enterprise"),
+                                              title=data.get("title") or "", description=data["description"])
+            if candidates:
+                raise PossibleDuplicates(candidates)
         data.setdefault("sector", tipoff.sector)
         data.update(
             region=tipoff.region, source=HazardSource.TIPOFF, address=tipoff.address,
@@ -232,6 +249,16 @@ def tipoff_accept(*, tipoff_id: int, actor: User, expected_version, hazard_data:
         _record(tipoff, actor=actor, action=TipOffAction.ACCEPTED, from_status=from_status, comment=comment,
                 changes={"hazard": [None, hazard.code]})
     return tipoff
+
+
+def _link_duplicate(tipoff: TipOff, *, actor: User, hazard: Hazard, from_status: str, comment: str) -> None:
+    """重复举报 linked to `hazard`, recorded in both timelines. The hazard's entry names neither
+    the reporter nor the tracking code: the enterprise reads that timeline."""
+    tipoff.hazard, tipoff.status = hazard, TipOffStatus.DUPLICATE
+    _record(tipoff, actor=actor, action=TipOffAction.DUPLICATE, from_status=from_status, comment=comment,
+            changes={"hazard": [None, hazard.code]})
+    record_event(hazard, actor=actor, action=EventAction.DUPLICATE_LINKED, from_status=hazard.status,
+                 comment=_("群众举报反映的是同一隐患，已作为重复举报关联。"), changes={"tipoff": tipoff.pk})
 
 
 def tipoff_mark_duplicate(*, tipoff_id: int, actor: User, expected_version, hazard_code: str,
@@ -248,10 +275,7 @@ def tipoff_mark_duplicate(*, tipoff_id: int, actor: User, expected_version, haza
         if hazard.status == HazardStatus.REJECTED:
             raise _bad("hazard_rejected", _("隐患 %(code)s 已不予认定，不能作为重复举报的依据。") % {"code": code},
                        "hazard_code")
-        from_status = tipoff.status
-        tipoff.hazard, tipoff.status = hazard, TipOffStatus.DUPLICATE
-        _record(tipoff, actor=actor, action=TipOffAction.DUPLICATE, from_status=from_status, comment=comment,
-                changes={"hazard": [None, hazard.code]})
+        _link_duplicate(tipoff, actor=actor, hazard=hazard, from_status=tipoff.status, comment=comment)
     return tipoff
 
 

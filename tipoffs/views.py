@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
+from hazards.reporting import PossibleDuplicates
 from hazards.views import PAGE_SIZES, _page_size, form_error_from_domain
 from hazardtrack.errors import DomainError
 
@@ -39,6 +40,7 @@ def queue(request):
     params = request.GET if request.GET else {"queue": "open"}
     rows, filterset = selectors.tipoff_list(user=request.user, params=params)
     page = Paginator(rows, _page_size(request)).get_page(request.GET.get("page"))
+    page.object_list = selectors.flag_near_hazards(user=request.user, tipoffs=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "tipoffs/queue.html", {
@@ -82,7 +84,8 @@ def _detail_context(request, tipoff: TipOff, bound: dict | None = None) -> dict:
          "form": bound.get(f"reward-{name}") or REWARD_FORMS[name](tipoff=tipoff, reward=reward, user=request.user)}
         for name in steps
     ]
-    return {"tipoff": tipoff, "actions": actions, "reward_actions": reward_actions, "reward": reward}
+    return {"tipoff": tipoff, "actions": actions, "reward_actions": reward_actions, "reward": reward,
+            "near_hazards": selectors.tipoff_near_hazards(user=request.user, tipoff=tipoff)}
 
 
 @login_required
@@ -97,6 +100,9 @@ def _run(request, tipoff: TipOff, form, key: str, done: str):
     if form.is_valid():
         try:
             form.call()
+        except PossibleDuplicates as error:
+            # Nothing saved: the candidates are shown in the open form to link or go on.
+            form.duplicate_candidates, status = error.candidates, 200
         except DomainError as error:
             if error.status == 404:
                 raise Http404

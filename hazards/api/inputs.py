@@ -84,13 +84,21 @@ class HazardCreateInput(HazardFieldsInput):
     rectified_on_spot = serializers.BooleanField(required=False, default=False, help_text="立行立改：当场整改完毕并直接销号")
     after_photos = files_field(_("整改后照片（立行立改时必填）"))
     on_spot_note = serializers.CharField(required=False, allow_blank=True, default="", help_text="立行立改情况说明")
+    duplicate_of = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1,
+        help_text="与该未办结隐患（ID）为同一隐患：本次上报记为重复上报（不予认定），统计只计一次")
+    not_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text="已看过相似隐患（409 possible_duplicates 的 candidates），确认不是同一隐患")
+
+    EXTRA = ("before_photos", "rectified_on_spot", "after_photos", "on_spot_note", "duplicate_of", "not_duplicate")
 
     class Meta(HazardFieldsInput.Meta):
-        fields = HazardFieldsInput.Meta.fields + ["before_photos", "rectified_on_spot", "after_photos", "on_spot_note"]
+        fields = HazardFieldsInput.Meta.fields + ["before_photos", "rectified_on_spot", "after_photos", "on_spot_note",
+                                                  "duplicate_of", "not_duplicate"]
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)
-        extra = {name: data.pop(name) for name in ("before_photos", "rectified_on_spot", "after_photos", "on_spot_note")}
+        extra = {name: data.pop(name) for name in self.EXTRA}
         return {"data": data, **extra}
 
 

@@ -264,12 +264,14 @@ class HazardDetailSerializer(HazardListSerializer):
         help_text="当前用户此刻可执行的操作（transitions.py 的名称，如 confirm、sign_off）"
     )
     events = HazardEventSerializer(many=True, read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="重复上报时：与之为同一隐患的隐患ID")
 
     class Meta(HazardListSerializer.Meta):
         fields = HazardListSerializer.Meta.fields + [
             "original_code", "description", "is_major", "source_department", "source_reference", "address",
             "latitude", "longitude", "found_by", "rectified_on_spot",
-            "confirmed_by", "confirmed_at", "rejection_reason",
+            "confirmed_by", "confirmed_at", "rejection_reason", "duplicate_of",
             "responsible_unit", "responsible_person", "responsible_phone", "measures", "funds_planned",
             "assigned_by", "assigned_at", "assigned_inspector", "overdue_days", "deadline_extended",
             "rectification_report", "funds_spent", "assessment_report", "rectification_reported_by",

@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from hazards import services
+from hazards import reporting, services
 from hazards.filtersets import HazardFilterSet
 from hazards.selectors import hazard_detail, hazard_detail_minimal, hazard_events, ledger_queryset
 
@@ -118,7 +118,9 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="上报隐患",
         description="JSON，或 multipart（可附 before_photos 照片）。enterprise 为单位ID（须在本人辖区内），"
-        "region、sector 为代码。编号自动生成：YH-<县级区划>-<年>-<序号>。",
+        "region、sector 为代码。编号自动生成：YH-<县级区划>-<年>-<序号>。"
+        "若该单位已有相似的未办结隐患，返回 409 possible_duplicates 及 candidates（id、code、title、status、similarity）："
+        "是同一隐患则带 duplicate_of 重新提交，否则带 not_duplicate=true 重新提交。",
         request={
             "application/json": inputs.HazardCreateInput,
             "multipart/form-data": inputs.HazardCreateInput,
@@ -128,7 +130,7 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request):
         serializer = self._input(inputs.HazardCreateInput)
-        hazard = services.hazard_create(actor=request.user, **serializer.service_kwargs())
+        hazard = reporting.hazard_report(actor=request.user, **serializer.service_kwargs())
         location = reverse("api:hazard-detail", args=[hazard.pk], request=request)
         return self._detail(hazard.pk, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 

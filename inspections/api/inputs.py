@@ -35,6 +35,11 @@ class RecordResultInput(serializers.Serializer):
     photos = files_field("现场照片")
     rectified_on_spot = serializers.BooleanField(required=False, default=False, help_text="立行立改（仅一般隐患）")
     after_photos = files_field("整改后照片（立行立改必填）")
+    duplicate_of = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1,
+        help_text="与该单位这条未办结隐患（ID）为同一隐患：本项记为重复发现，统计只计一次")
+    not_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text="已看过相似隐患（409 possible_duplicates 的 candidates），确认不是同一隐患")
 
     def service_kwargs(self) -> dict:
         data = dict(self.validated_data)

@@ -24,5 +24,10 @@ def test_demo_inspections_are_seeded_once():
     plan = InspectionPlan.objects.get()
     assert plan.status == PlanStatus.PUBLISHED and plan_verify(plan).matches
 
+    # Hazardous-chemicals enterprises (资江化工 among them) are inspected with their own checklist.
+    hazchem = Inspection.objects.filter(enterprise__sector_id="hazchem")
+    assert hazchem.exists()
+    assert set(hazchem.values_list("template_version__template__code", flat=True)) == {"hazchem-2017"}
+
     assert demo.seed_inspections() == 0
     assert [m.objects.count() for m in (Inspection, InspectionResult, InspectionDocument, InspectionPlan)] == counts

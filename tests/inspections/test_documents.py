@@ -27,12 +27,14 @@ def pdf_text(document) -> str:
 
 
 def finished_with_findings(team):
-    """A finished fire-safety inspection: one open hazard, one fixed on the spot."""
+    """A finished fire-safety inspection: one open hazard, one fixed on the spot (new hazards,
+    even when an earlier call left the same ones open)."""
     inspection = start(team)
     items = list(inspection.template_version.items.order_by("position"))
-    open_row = answer(team, inspection, items[4], ItemResult.FAIL, note="二层疏散通道堆放货物", photos=[photo()])
+    open_row = answer(team, inspection, items[4], ItemResult.FAIL, note="二层疏散通道堆放货物", photos=[photo()],
+                      not_duplicate=True)
     fixed_row = answer(team, inspection, items[7], ItemResult.FAIL, note="灭火器压力不足，已当场更换",
-                       rectified_on_spot=True, after_photos=[photo()])
+                       rectified_on_spot=True, after_photos=[photo()], not_duplicate=True)
     for checklist_item in items:
         if checklist_item.pk not in (items[4].pk, items[7].pk):
             answer(team, inspection, checklist_item, ItemResult.PASS)
