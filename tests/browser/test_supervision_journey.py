@@ -42,7 +42,14 @@ def test_city_supervisor_drills_down_to_the_overdue_hazards_and_exports(live_ser
     assert page.locator("h1").inner_text().startswith("邵阳市")
     assert page.locator(".sv-tile[data-figure=overdue] .num").inner_text() == "3"
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert page.evaluate("!!window.Chart && !!window.Chart.getChart(document.getElementById('sv-trend'))")
+    # The charts start from a deferred script; on a busy machine that can be after the click returns.
+    # (wait_for_function would need eval, which the site's CSP refuses.)
+    drawn = "!!window.Chart && !!window.Chart.getChart(document.getElementById('sv-trend'))"
+    for _ in range(50):
+        if page.evaluate(drawn):
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate(drawn), "the trend chart was not drawn within 10 s"
 
     with page.expect_navigation():
         page.click("#by-region a[data-drill='430522']")
