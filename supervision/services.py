@@ -374,8 +374,9 @@ def circular_issuer(circular: Circular) -> dict:
 def circular_pdf(circular: Circular) -> bytes:
     items = list(circular.items.all())
     printed = timezone.localdate(circular.published_at) if circular.published_at else local_today()
-    return render_pdf("supervision/pdf/circular.html", {"circular": circular, "items": items,
-                                                         "issuer": circular_issuer(circular), "printed": printed})
+    with translation.override(settings.LANGUAGE_CODE):  # an official document is Chinese whoever previews it
+        return render_pdf("supervision/pdf/circular.html", {"circular": circular, "items": items,
+                                                             "issuer": circular_issuer(circular), "printed": printed})
 
 
 def circular_publish(*, circular_id: int, actor: User, expected_version, confirm_empty: bool = False) -> Circular:
