@@ -168,6 +168,7 @@ def circulars(request):
                 return redirect("supervision:circular", pk=circular.pk)
     return render(request, "supervision/circulars.html", {
         "circulars": selectors.circular_list(user=request.user)[:200], "form": form, "can_manage": can_manage,
+        "may_configure": is_administrator(request.user),
     }, status=status)
 
 

@@ -86,6 +86,7 @@ FORM = {"full_name": "邵阳市安全生产委员会办公室", "short_name": "�
 
 def test_administrator_sets_the_issuing_body_and_it_is_audited(shaoyang, client):
     client.force_login(admin())
+    assert 'data-testid="issuing-body-link"' in client.get("/supervision/circulars/").content.decode()
     page = client.get("/supervision/issuing-body/?region=4305")
     assert page.status_code == 200 and "系统按区划名称生成的默认值" in page.content.decode()
     response = client.post("/supervision/issuing-body/?region=4305", FORM)
@@ -109,6 +110,7 @@ def test_a_region_outside_the_administrators_jurisdiction_is_404(shaoyang, clien
 
 def test_non_administrators_are_refused(shaoyang, client):
     client.force_login(supervisor("4305"))
+    assert 'data-testid="issuing-body-link"' not in client.get("/supervision/circulars/").content.decode()
     assert client.get("/supervision/issuing-body/?region=4305").status_code == 403
     assert client.post("/supervision/issuing-body/?region=4305", FORM).status_code == 403
 
