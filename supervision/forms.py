@@ -114,3 +114,29 @@ class CircularEditForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class IssuingBodyForm(forms.ModelForm):
+    """An administrator's settings of a region's 发文机关 (supervision.issuing)."""
+
+    class Meta:
+        from .models import IssuingBody
+
+        model = IssuingBody
+        fields = ("full_name", "short_name", "main_to", "copy_to")
+        widgets = {"main_to": forms.TextInput(attrs={"size": 60}), "copy_to": forms.TextInput(attrs={"size": 60})}
+        help_texts = {
+            "full_name": _("印在文件版头和落款，例如：邵阳市安全生产委员会办公室"),
+            "short_name": _("用于发文字号，例如：邵阳市安委办（文号为 邵阳市安委办〔2026〕3号）"),
+            "main_to": _("例如：各县市区安委会办公室，市安委会各成员单位（结尾冒号自动添加）"),
+            "copy_to": _("可不填；多个机关用顿号或逗号分隔"),
+        }
+
+    def clean_short_name(self):
+        value = self.cleaned_data["short_name"].strip()
+        if any(ch in value for ch in "〔〕[]()（）0123456789号"):
+            raise forms.ValidationError(_("机关代字只填机关简称，不要包含年份、括号、序号或“号”字。"))
+        return value
+
+    def clean_main_to(self):
+        return self.cleaned_data["main_to"].strip().rstrip("：:").strip()

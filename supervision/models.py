@@ -147,6 +147,9 @@ class Circular(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     number = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     doc_no = models.CharField(_("文号"), max_length=64, blank=True)
+    # The issuing body as it stood at publication (supervision.issuing.Issuer), so a later edit
+    # of the region's settings never changes a published document.
+    issuer = models.JSONField(_("发文机关"), default=dict, blank=True)
     pdf = models.FileField(_("PDF 文件"), upload_to="circulars/%Y/", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("起草时间"), default=timezone.now)
@@ -202,3 +205,27 @@ class CircularItem(models.Model):
         verbose_name_plural = _("通报隐患")
         ordering = ["circular", "position"]
         constraints = [models.UniqueConstraint(fields=["circular", "hazard"], name="circular_item_once")]
+
+
+class IssuingBody(models.Model):
+    """How a region's circulars are headed and addressed (GB/T 9704 公文): the 发文机关 of the
+    masthead and the signature, the short name of the document number, 主送 and 抄送. A region
+    without one uses the defaults of supervision.issuing."""
+
+    region = models.OneToOneField("accounts.Region", verbose_name=_("区划"), on_delete=models.PROTECT,
+                                  primary_key=True, related_name="+")
+    full_name = models.CharField(_("发文机关全称"), max_length=60)
+    short_name = models.CharField(_("发文字号中的机关代字"), max_length=30)
+    main_to = models.CharField(_("主送机关"), max_length=200)
+    copy_to = models.CharField(_("抄送机关"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = JurisdictionQuerySet.as_manager()
+    jurisdiction_region_field = "region"
+
+    class Meta:
+        verbose_name = _("发文机关")
+        verbose_name_plural = _("发文机关")
+
+    def __str__(self) -> str:
+        return self.full_name

@@ -32,6 +32,7 @@ from notices.services import CLAIM_LEASE, DeliveryReport, record_failure
 from . import statistics as stats
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
 from .exports import dashboard_xlsx, report_pdf
+from .issuing import issuer_of
 from .report_prose import report_prose
 from .models import Circular, CircularItem, Report, ReportDelivery, Subscription
 from .selectors import dashboard, may_manage_circulars, may_view_statistics
@@ -56,9 +57,9 @@ def report_title(kind: str, region: Region, period: stats.Period) -> str:
 
 
 def report_issuer(region: Region) -> str:
-    """The body a report is issued in the name of: the region's configured one when it has
-    one, else its 安全生产委员会办公室 (安委办)."""
-    return getattr(region, "issuing_body", "") or _("%(region)s安全生产委员会办公室") % {"region": region.name}
+    """The body a report is issued in the name of: the same issuing body as the region's
+    circulars (its configured one, else its 安全生产委员会办公室)."""
+    return issuer_of(region).full_name
 
 
 def report_generate(*, kind: str, region: Region, today: datetime.date | None = None) -> Report:
@@ -376,9 +377,17 @@ def circular_refresh(*, circular_id: int, actor: User, expected_version, today: 
     return circular
 
 
+def circular_issuer(circular: Circular) -> dict:
+    """The issuing body a circular is headed with: frozen at publication, the current one for a draft."""
+    return circular.issuer or issuer_of(circular.region).as_dict()
+
+
 def circular_pdf(circular: Circular) -> bytes:
     items = list(circular.items.all())
-    return render_pdf("supervision/pdf/circular.html", {"circular": circular, "items": items})
+    printed = timezone.localdate(circular.published_at) if circular.published_at else local_today()
+    with translation.override(settings.LANGUAGE_CODE):  # an official document is Chinese whoever previews it
+        return render_pdf("supervision/pdf/circular.html", {"circular": circular, "items": items,
+                                                             "issuer": circular_issuer(circular), "printed": printed})
 
 
 def circular_publish(*, circular_id: int, actor: User, expected_version, confirm_empty: bool = False) -> Circular:
@@ -394,9 +403,11 @@ def circular_publish(*, circular_id: int, actor: User, expected_version, confirm
             raise DomainError("circular_empty", _("本通报未列出任何三级督办隐患。如确无应通报的隐患，请勾选“确认发布空通报”后再发布。"),
                               status=409, field="confirm_empty")
         circular.number = next_document_number(kind=CIRCULAR_KIND, issuer=circular.region_id, year=circular.year)
+        circular.issuer = issuer_of(circular.region).as_dict()
         with translation.override(settings.LANGUAGE_CODE):  # the document number is Chinese
-            circular.doc_no = _("%(region)s隐患通报〔%(year)s〕%(n)s号") % {
-                "region": circular.region.name, "year": circular.year, "n": circular.number}
+            # GB/T 9704-2012 发文字号: 机关代字〔年份〕序号号, the sequence without zero padding.
+            circular.doc_no = _("%(short)s〔%(year)s〕%(n)s号") % {
+                "short": circular.issuer["short_name"], "year": circular.year, "n": circular.number}
         circular.status = CircularStatus.PUBLISHED
         circular.published_by, circular.published_at = actor, timezone.now()
         try:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("circulars/", views.circulars, name="circulars"),
     path("circulars/<int:pk>/", views.circular, name="circular"),
     path("circulars/<int:pk>/pdf/", views.circular_pdf, name="circular-pdf"),
+    path("issuing-body/", views.issuing_body, name="issuing-body"),
     path("circulars/<int:pk>/do/<slug:action>/", views.circular_action, name="circular-action"),
 ]

@@ -4,23 +4,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 import audit
 from accounts.jurisdiction import region_prefix
 from accounts.models import Region
+from notices.selectors import is_administrator, policy_region, policy_region_choices
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable
 
-from . import exports, selectors, services
+from . import exports, issuing, selectors, services
 from .choices import PeriodChoice, ReportKind
 from .statistics import MAJOR_COLUMNS
-from .forms import CircularDraftForm, CircularEditForm, DashboardForm, SubscriptionForm, VersionForm
+from .forms import CircularDraftForm, CircularEditForm, DashboardForm, IssuingBodyForm, SubscriptionForm, VersionForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -166,6 +168,7 @@ def circulars(request):
                 return redirect("supervision:circular", pk=circular.pk)
     return render(request, "supervision/circulars.html", {
         "circulars": selectors.circular_list(user=request.user)[:200], "form": form, "can_manage": can_manage,
+        "may_configure": is_administrator(request.user),
     }, status=status)
 
 
@@ -193,6 +196,7 @@ def circular(request, pk: int):
                 return redirect("supervision:circular", pk=item.pk)
     return render(request, "supervision/circular.html", {
         "circular": item, "items": item.items.select_related("hazard"), "form": form, "can_manage": can_manage,
+        "issuer": services.circular_issuer(item), "may_configure": is_administrator(request.user),
     }, status=status)
 
 
@@ -239,3 +243,36 @@ def circular_pdf(request, pk: int):
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="draft.pdf"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issuing_body(request):
+    """An administrator's 发文机关 of the circulars of a region of their jurisdiction (`?region=`,
+    else their own; 404 outside it)."""
+    if not is_administrator(request.user):
+        raise PermissionDenied
+    region = policy_region(user=request.user, code=request.GET.get("region"))
+    current = issuing.issuer_of(region) if region else None
+    form = None
+    if region is not None:
+        form = IssuingBodyForm(request.POST or None, initial=current.as_dict())
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                changes = issuing.issuing_body_save(actor=request.user, region=region, values=form.cleaned_data)
+            except DomainError as error:
+                if error.status == 404:
+                    raise Http404
+                form.add_error(None, str(error.message))
+            else:
+                if changes:
+                    messages.success(request, _("%(region)s的发文机关已保存，此后发布的通报使用新的设置。")
+                                     % {"region": region.name})
+                else:
+                    messages.info(request, _("发文机关没有变化。"))
+                return redirect(f"{reverse('supervision:issuing-body')}?{urlencode({'region': region.code})}")
+    return render(request, "supervision/issuing_body.html", {
+        "region": region, "current": current, "form": form,
+        "regions": policy_region_choices(user=request.user, selected=region),
+    }, status=400 if request.method == "POST" else 200)

@@ -504,6 +504,7 @@ if route_exists("supervision:dashboard"):
         "supervision:circulars": ListOf(circular, refused_for=STATISTICS_OF),
         "supervision:circular": Scoped(circular, own_hidden_for=STATISTICS_OF),
         "supervision:circular-pdf": Scoped(circular, own_hidden_for=STATISTICS_OF),
+        "supervision:issuing-body": AdminOnly(methods=("GET", "POST")),
         "supervision:circular-action": Scoped(circular, methods=("POST",), own_hidden_for=STATISTICS_OF,
                                               variants=[{"action": a} for a in ("publish", "refresh", "delete")],
                                               body={"POST": {"version": 1}}),

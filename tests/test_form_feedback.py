@@ -614,6 +614,15 @@ FORM_CASES.update({
 })
 
 
+# Nothing typed, and a document number where only the office's short name belongs.
+FORM_CASES["supervision.forms.IssuingBodyForm"] = FormCase(
+    setup=lambda p: (*_policy_admin(p)[:1], "/supervision/issuing-body/", "/supervision/issuing-body/"),
+    data=lambda p, form: {"full_name": "", "short_name": "新邵县安委办〔2026〕3号", "main_to": "", "copy_to": TYPED},
+    expect_errors_on=("full_name", "short_name", "main_to"),
+    kept=(_value("新邵县安委办〔2026〕3号"), _value(TYPED)),
+)
+
+
 # Forms that cannot show a field error by design, with the reason.
 NO_FIELD_TO_MARK = {
     # The publish / refresh / delete buttons of a draft circular: the page writes their only

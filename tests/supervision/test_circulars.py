@@ -73,10 +73,10 @@ def test_publishing_numbers_the_circular_and_stores_its_pdf(shaoyang):
     first = services.circular_publish(circular_id=draft(shaoyang).pk, actor=shaoyang["city"], expected_version=1)
     second = services.circular_publish(circular_id=draft(shaoyang).pk, actor=shaoyang["city"], expected_version=1)
     assert (first.number, second.number) == (1, 2)
-    assert first.doc_no == "邵阳市隐患通报〔2026〕1号"
+    assert first.doc_no == "邵阳市安委办〔2026〕1号"
     assert first.status == CircularStatus.PUBLISHED and first.published_by == shaoyang["city"]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(first.pdf.read())).pages)
-    assert "邵阳市隐患通报〔2026〕1号" in text and "配电箱未接地" in text and "邵阳县" in text
+    assert "邵阳市安委办〔2026〕1号" in text and "配电箱未接地" in text and "邵阳县" in text
 
 
 def test_discarded_drafts_leave_no_gap_in_the_numbers(shaoyang):
@@ -154,7 +154,7 @@ def test_supervisor_drafts_reviews_and_publishes_through_the_pages(shaoyang, cli
                        ).status_code == 302
     assert client.post(f"/supervision/circulars/{pk}/do/publish/", {"version": 2}).status_code == 302
     published = client.get(url).content.decode()
-    assert "邵阳市隐患通报〔2026〕1号" in published and "审核通过并发布" not in published
+    assert "邵阳市安委办〔2026〕1号" in published and "审核通过并发布" not in published
     assert client.post(url, {"version": 3, "title": "再改", "introduction": "", "requirements": ""}).status_code == 404
     listing = client.get("/supervision/circulars/").content.decode()
     assert "关于逾期隐患的通报" in listing and "已发布" in listing

@@ -82,6 +82,15 @@ def test_the_pdf_ends_with_the_issuing_body_and_the_date(shaoyang):
     assert re.search(r"邵阳市安全生产委员会办公室2026年3月11日\d+ / \d+$", text), text[-200:]  # then the page number
 
 
+
+def test_a_configured_issuing_body_signs_the_report_as_it_signs_the_circulars(shaoyang):
+    from supervision.models import IssuingBody
+
+    IssuingBody.objects.create(region=shaoyang.region, full_name="邵阳市安全生产委员会办公室（市应急管理局代章）",
+                               short_name="邵阳市安委办", main_to="各县市区安委会办公室", copy_to="")
+    text = pdf_text(services.report_generate(kind="month", region=shaoyang.region, today=TODAY).pdf.read())
+    assert re.search(r"邵阳市安全生产委员会办公室（市应急管理局代章）2026年3月11日\d+ / \d+$", text), text[-200:]
+
 class Bars(HTMLParser):
     def __init__(self):
         super().__init__()
