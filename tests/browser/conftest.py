@@ -88,11 +88,15 @@ class AxeWatch:
         # An init script runs in every document and, like DevTools, is not subject to the site's
         # CSP: the CSP stays exactly what users get (test_csp_journey.py proves it holds).
         page.context.add_init_script(path=str(AXE))
-        page.on("framenavigated", self._navigated)
+        page.on("response", self._navigated)
 
-    def _navigated(self, frame) -> None:
-        if frame == self.page.main_frame and frame.url.startswith("http") and frame.url not in self.visited:
-            self.visited.append(frame.url)
+    def _navigated(self, response) -> None:
+        # Only documents fetched with GET can be opened again by their address; a page shown in
+        # answer to a POST (a form re-rendered with its errors) is checked when a journey ends on it.
+        request = response.request
+        if (request.is_navigation_request() and request.frame == self.page.main_frame and request.method == "GET"
+                and response.url.startswith("http") and response.url not in self.visited):
+            self.visited.append(response.url)
 
     def _check(self) -> list[str]:
         found = self.page.evaluate(AXE_RUN) or []
