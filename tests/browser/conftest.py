@@ -94,7 +94,9 @@ class AxeWatch:
         # Only documents fetched with GET can be opened again by their address; a page shown in
         # answer to a POST (a form re-rendered with its errors) is checked when a journey ends on it.
         request = response.request
+        # Downloads (an error report, an export) are navigations too, but no page to check.
         if (request.is_navigation_request() and request.frame == self.page.main_frame and request.method == "GET"
+                and "text/html" in response.headers.get("content-type", "")
                 and response.url.startswith("http") and response.url not in self.visited):
             self.visited.append(response.url)
 
