@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "incidents",
     "spreadsheets",
     "workdays",
+    "demo",  # seed data (seed_demo, seed_scale): the top floor, it imports every app
 ]
 
 MIDDLEWARE = [

@@ -152,7 +152,7 @@ def _play(plan: Plan, enterprise: Enterprise, users: dict[str, User], today: dat
                     "indirect_causes": "企业安全生产责任制不落实，安全教育培训和隐患排查治理不到位。",
                     "responsible_parties": "建议对事故单位及其主要负责人依法给予行政处罚。",
                     "recommendations": "举一反三，在全区开展同类作业专项整治。"})
-            from accounts.demo import demo_pdf
+            from demo.seed import demo_pdf
 
             incident = services.incident_close(
                 incident_id=incident.pk, actor=lead, expected_version=incident.version,

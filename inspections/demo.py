@@ -38,7 +38,7 @@ class _Run:
         self.count = 0
 
     def photo(self, *, after: bool = False):
-        from accounts.demo import demo_jpeg  # accounts.demo imports this module
+        from demo.seed import demo_jpeg  # accounts.demo imports this module
 
         return [demo_jpeg(self.rng, after=after, name="整改后.jpg" if after else "现场.jpg")]
 

@@ -82,7 +82,7 @@ def _demo_client() -> Open311Client:
 
 def seed_tipoffs() -> int:
     """Play the demo tip-offs through the services. Returns the number created."""
-    from accounts.demo import _rng, demo_jpeg  # lazy: accounts.demo imports this module
+    from demo.seed import _rng, demo_jpeg  # lazy: accounts.demo imports this module
 
     if demo_tipoffs_exist():
         return 0

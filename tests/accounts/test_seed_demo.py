@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 from hazards.choices import HazardStatus
 from hazards.models import Hazard, local_today
 from notices.choices import Channel, RunStatus

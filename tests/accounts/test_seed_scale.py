@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Enterprise, Region, User
-from accounts.scale_data import Config, HazardOutput, World, enterprise_rows, hazard_rows, region_rows, user_rows
+from demo.scale_data import Config, HazardOutput, World, enterprise_rows, hazard_rows, region_rows, user_rows
 from accounts.validators import validate_credit_code
 from hazards import services
 from hazards.choices import DEADLINE_RUNNING_STATUSES, HazardStatus

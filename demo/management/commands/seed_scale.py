@@ -5,8 +5,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.scale import SeedError, default_as_of, seed_scale
-from accounts.scale_data import PASSWORD, Config
+from demo.scale import SeedError, default_as_of, seed_scale
+from demo.scale_data import PASSWORD, Config
 
 
 class Command(BaseCommand):

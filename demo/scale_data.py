@@ -15,8 +15,8 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from .choices import RiskColour, Role
-from .demo import (
+from accounts.choices import RiskColour, Role
+from .seed import (
     EXTENSION_REASONS,
     GENERAL_TEMPLATES,
     GIVEN_NAMES,
@@ -31,8 +31,8 @@ from .demo import (
     TRADE_NAMES,
     VILLAGES,
 )
-from .region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
-from .validators import CREDIT_CODE_CHARS, credit_code_check_char
+from accounts.region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
+from accounts.validators import CREDIT_CODE_CHARS, credit_code_check_char
 
 NULL = r"\N"
 TZ = "+08"  # Asia/Shanghai, written into every timestamp

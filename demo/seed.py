@@ -57,10 +57,10 @@ from supervision.demo import seed_supervision
 from tipoffs.demo import demo_tipoffs_exist, seed_tipoffs
 from spreadsheets.demo import seed_imports
 
-from .choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
-from .models import Department, Enterprise, Region, Sector, User
-from .region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
-from .validators import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
+from accounts.choices import REGION_LEVEL_BY_LENGTH, RiskColour, Role
+from accounts.models import Department, Enterprise, Region, Sector, User
+from accounts.region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
+from accounts.validators import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 
 DEMO_PASSWORD = "demo12345"
 SEED = "hazardtrack-demo-v1"

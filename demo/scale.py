@@ -25,8 +25,8 @@ from django.db import connection, transaction
 
 from hazards.models import Hazard
 
-from .models import Department, Region
-from .region_data import CITIES, COUNTIES
+from accounts.models import Department, Region
+from accounts.region_data import CITIES, COUNTIES
 from .scale_data import (
     DEPARTMENTS,
     EXTENSION_COLUMNS,

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from accounts import demo
+from demo import seed as demo
 
 
 class Command(BaseCommand):
