@@ -32,7 +32,7 @@ VENV_PYTHON = VENV / "bin" / "python"
 STAMP_DIR = ROOT / "var"
 WANTED_PYTHON = (3, 11)
 
-DEMO_ACCOUNTS = [  # the main ones; `manage.py seed_demo` prints them all (accounts/demo.py)
+DEMO_ACCOUNTS = [  # the main ones; `manage.py seed_demo` prints them all (demo/seed.py)
     ("admin", "系统管理员 administrator, whole province; also /admin/"),
     ("inspector", "张检查 inspector 检查员, 新邵县"),
     ("supervisor", "王督办 supervisor 督办, 新邵县"),

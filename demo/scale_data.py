@@ -1,5 +1,5 @@
 """Row generators for the provincial data set (`manage.py seed_scale`): pure functions of the
-seed and the as-of date, producing COPY text lines. Loading them is `accounts.scale`'s job.
+seed and the as-of date, producing COPY text lines. Loading them is `demo.scale`'s job.
 
 Distributions (see docs/scaling.md): hazards over five years with ~20 %/year growth, fewer on
 weekends; ~1 % major; sources mostly inspections; ~85 % signed off, the rest open (more of
@@ -16,6 +16,9 @@ import random
 from dataclasses import dataclass, field
 
 from accounts.choices import RiskColour, Role
+from accounts.region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
+from accounts.validators import CREDIT_CODE_CHARS, credit_code_check_char
+
 from .seed import (
     EXTENSION_REASONS,
     GENERAL_TEMPLATES,
@@ -31,8 +34,6 @@ from .seed import (
     TRADE_NAMES,
     VILLAGES,
 )
-from accounts.region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
-from accounts.validators import CREDIT_CODE_CHARS, credit_code_check_char
 
 NULL = r"\N"
 TZ = "+08"  # Asia/Shanghai, written into every timestamp

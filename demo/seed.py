@@ -21,7 +21,6 @@ itself never does this.
 from __future__ import annotations
 
 import datetime
-import io
 import random
 import time
 import unicodedata
@@ -30,12 +29,12 @@ from decimal import Decimal
 from typing import Callable
 
 from django.contrib.auth.hashers import make_password
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
 from django.db.models import Count
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
+from hazardtrack.demo_files import SEED, demo_jpeg, demo_pdf
+from hazardtrack.demo_files import demo_rng as _rng
 from hazards import services
 from hazards.escalation import run_escalation
 from incidents.demo import seed_incidents
@@ -63,15 +62,9 @@ from accounts.region_data import CITIES, COUNTIES, PROVINCE, TOWNSHIPS
 from accounts.validators import CREDIT_CODE_CHARS, credit_code_check_char, validate_credit_code
 
 DEMO_PASSWORD = "demo12345"
-SEED = "hazardtrack-demo-v1"
 MAX_AGE_DAYS = 425  # hazards are spread over the past ~14 months
 
 Log = Callable[[str], None]
-
-
-def _rng(purpose: str) -> random.Random:
-    """A generator of its own per purpose: adding data in one place does not reshuffle another."""
-    return random.Random(f"{SEED}:{purpose}")
 
 
 # =========================================================================================
@@ -927,37 +920,6 @@ def _cast(plan: HazardPlan, rng: random.Random, first_code: str) -> None:
 # =========================================================================================
 # Hazards: playing the plans through the services
 # =========================================================================================
-
-BEFORE_COLOURS = ((178, 34, 34), (205, 92, 0), (139, 69, 19), (128, 128, 128), (160, 82, 45), (200, 120, 40))
-AFTER_COLOURS = ((34, 139, 34), (46, 139, 87), (70, 130, 180), (60, 179, 113), (95, 158, 160))
-
-
-def demo_jpeg(rng: random.Random, *, after: bool, name: str) -> SimpleUploadedFile:
-    """A small, distinct JPEG made in memory: a coloured background with a few shapes."""
-    base = rng.choice(AFTER_COLOURS if after else BEFORE_COLOURS)
-    background = tuple(max(0, min(255, c + rng.randint(-25, 25))) for c in base)
-    image = Image.new("RGB", (160, 120), background)
-    draw = ImageDraw.Draw(image)
-    for _ in range(rng.randint(3, 6)):
-        x0, y0 = rng.randint(0, 130), rng.randint(0, 95)
-        box = (x0, y0, x0 + rng.randint(10, 60), y0 + rng.randint(8, 45))
-        colour = tuple(rng.randint(0, 255) for _ in range(3))
-        (draw.ellipse if rng.random() < 0.4 else draw.rectangle)(box, fill=colour)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=75)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def demo_pdf(name: str) -> SimpleUploadedFile:
-    """A one-page PDF (Pillow writes it) standing in for a scanned assessment report."""
-    page = Image.new("RGB", (210, 297), (255, 255, 255))
-    draw = ImageDraw.Draw(page)
-    for y in range(30, 280, 14):
-        draw.line((20, y, 190, y), fill=(170, 170, 170))
-    buffer = io.BytesIO()
-    page.save(buffer, "PDF")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
-
 
 def _local(day: int, minute: int, today: datetime.date) -> datetime.datetime:
     date = today + datetime.timedelta(days=day)

@@ -1,4 +1,4 @@
-"""Demo incidents for `seed_demo` (the section "incidents" of accounts.demo).
+"""Demo incidents for `seed_demo` (the section "incidents" of demo.seed).
 
 About twenty incidents in the four demo districts, this year and the same months last year
 (fewer this year, so the figures page shows a "双下降"), of several types and grades, played
@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Enterprise, User
+from hazardtrack.demo_files import demo_pdf
 from notices.choices import Channel, DeliveryStatus
 
 from . import services
@@ -152,8 +153,6 @@ def _play(plan: Plan, enterprise: Enterprise, users: dict[str, User], today: dat
                     "indirect_causes": "企业安全生产责任制不落实，安全教育培训和隐患排查治理不到位。",
                     "responsible_parties": "建议对事故单位及其主要负责人依法给予行政处罚。",
                     "recommendations": "举一反三，在全区开展同类作业专项整治。"})
-            from demo.seed import demo_pdf
-
             incident = services.incident_close(
                 incident_id=incident.pk, actor=lead, expected_version=incident.version,
                 approval_doc_no=f"政函〔{occurred.year}〕{incident.pk}号",

@@ -1,4 +1,4 @@
-"""Demo inspections for `manage.py seed_demo` (accounts.demo calls `seed_inspections`).
+"""Demo inspections for `manage.py seed_demo` (demo.seed calls `seed_inspections`).
 
 In 新邵县, by the demo users `inspector` (张检查) and `inspector3` (李复查): finished inspections
 with the shipped checklists, their findings in the ledger and their numbered documents; one
@@ -9,12 +9,12 @@ Idempotent: skipped as a whole once a demo user has created an inspection.
 from __future__ import annotations
 
 import datetime
-import random
 
 from django.utils import timezone
 
 from accounts.models import Enterprise, Region, Sector, User
 from hazards.models import Hazard
+from hazardtrack.demo_files import demo_jpeg, demo_rng
 
 from . import services
 from .choices import DocumentKind, InspectionType, ItemResult
@@ -33,13 +33,11 @@ def _enterprises(sector: str) -> list[Enterprise]:
 class _Run:
     def __init__(self, users: dict[str, User]):
         self.users = users
-        self.rng = random.Random("hazardtrack-demo-v1:inspections")
+        self.rng = demo_rng("inspections")
         self.today = timezone.localdate()
         self.count = 0
 
     def photo(self, *, after: bool = False):
-        from demo.seed import demo_jpeg  # accounts.demo imports this module
-
         return [demo_jpeg(self.rng, after=after, name="整改后.jpg" if after else "现场.jpg")]
 
     def inspect(self, enterprise: Enterprise, *, type: str, days_ago: int, template: str | None = None,

@@ -1,4 +1,4 @@
-"""Demo data of the supervision app (a section of accounts.demo.seed_demo): report subscriptions
+"""Demo data of the supervision app (a section of demo.seed.seed_demo): report subscriptions
 of the demo supervisors and last month's 月报 of 邵阳市, so the archive is not empty. Idempotent:
 subscriptions are get_or_create, a report exists once per region and period."""
 from __future__ import annotations

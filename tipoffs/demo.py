@@ -1,4 +1,4 @@
-"""Demo tip-offs for `manage.py seed_demo` (accounts/demo.py calls `seed_tipoffs`).
+"""Demo tip-offs for `manage.py seed_demo` (demo/seed.py calls `seed_tipoffs`).
 
 A dozen tip-offs in 新邵县 and one in 石鼓区, played through the services by the demo staff:
 waiting ones, accepted ones (hazards with source 群众举报, one confirmed with a reward proposed,
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Region, Sector, User
 from hazards import services as hazard_services
+from hazardtrack.demo_files import demo_jpeg, demo_rng
 
 from . import services
 from .choices import Channel
@@ -82,11 +83,9 @@ def _demo_client() -> Open311Client:
 
 def seed_tipoffs() -> int:
     """Play the demo tip-offs through the services. Returns the number created."""
-    from demo.seed import _rng, demo_jpeg  # lazy: accounts.demo imports this module
-
     if demo_tipoffs_exist():
         return 0
-    rng = _rng("tipoffs")
+    rng = demo_rng("tipoffs")
     staff = {u.username: u for u in User.objects.filter(username__in=("inspector", "supervisor", "shigu_supervisor"))}
     inspector, supervisor = staff["inspector"], staff["supervisor"]
     client = _demo_client()

@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.models import User
 
-# Users of the seeded data set (accounts/scale_data.py): the province administrator, the first
+# Users of the seeded data set (demo/scale_data.py): the province administrator, the first
 # supervisor of 邵阳市 (city 4305) and of 新邵县 (county 430522).
 PROVINCE_USER = "sc_admin"
 CITY_USER = "sc_sup_4305_1"

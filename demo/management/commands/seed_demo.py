@@ -1,4 +1,4 @@
-"""python manage.py seed_demo — load the demo data set (idempotent). The logic is in accounts.demo."""
+"""python manage.py seed_demo — load the demo data set (idempotent). The logic is in demo.seed."""
 import time
 
 from django.core.management.base import BaseCommand

@@ -1,5 +1,5 @@
 """python manage.py seed_scale --hazards 1000000 — the provincial data set for the benchmarks
-(PostgreSQL only, into an empty ledger). The logic is in accounts.scale and accounts.scale_data."""
+(PostgreSQL only, into an empty ledger). The logic is in demo.scale and demo.scale_data."""
 import datetime
 import json
 
