@@ -29,6 +29,11 @@ class Role(models.TextChoices):
     GRID = "grid", _("网格员")
 
 
+# The role groups every app's rules use (a superuser is in every group: accounts/jurisdiction.py).
+REGULATOR_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)  # the regulator's staff
+SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.ADMIN)  # who reviews, approves, plans and supervises
+
+
 class RiskColour(models.TextChoices):
     # Highest risk first; `rank` orders them.
     RED = "red", _("红")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext, gettext_lazy as _
 
-from .choices import REGION_CODE_LENGTH, REGION_LEVEL_BY_LENGTH, RegionLevel, RiskColour, Role
+from .choices import REGION_CODE_LENGTH, REGION_LEVEL_BY_LENGTH, REGULATOR_ROLES, SUPERVISOR_ROLES, RegionLevel, RiskColour, Role
 from .jurisdiction import JurisdictionQuerySet
 from .validators import validate_credit_code
 
@@ -175,11 +175,11 @@ class User(AbstractUser):
 
     @property
     def is_regulator(self) -> bool:
-        return self.role in (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
+        return self.role in REGULATOR_ROLES
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+        return self.role in SUPERVISOR_ROLES
 
     @property
     def is_enterprise_contact(self) -> bool:

@@ -46,9 +46,9 @@ from hazards.models import (
     HazardEvent,
     RectificationPlan,
     ResumeApplication,
-    local_today,
     resume_review_due,
 )
+from hazardtrack.dates import local_today
 from inspections import demo as inspections_demo
 from notices.choices import RunStatus, RunTrigger
 from notices.models import EscalationRun

@@ -2,29 +2,14 @@
 every change is a transition with its audit event."""
 from django.contrib import admin
 
+from hazardtrack.admin_site import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Attachment, ExtensionRequest, Hazard, HazardEvent, RectificationPlan, ResumeApplication
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = HazardEvent
     fields = ("at", "action", "actor", "from_status", "to_status", "comment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Hazard)

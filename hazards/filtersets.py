@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import F, Q
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Sector
+from hazardtrack.dates import local_today
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
+from hazardtrack.filters import descending_label as _descending
 
 from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
                       ResumeReviewStatus)
 from .escalation import due_soon_sql
-from .models import ExtensionRequest, Hazard, ResumeApplication, local_today
+from .models import ExtensionRequest, Hazard, ResumeApplication
 from .search import search_hazards
 from .transitions import STAFF as VERIFIER_ROLES
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
 MINE_CHOICES = (("found", _("我上报的")), ("inspecting", _("我跟踪的")), ("verifiable", _("待我复查的")))
-
-
-def _descending(label):
-    # django-filter formats its "%s (descending)" labels once, at import, which would fix their
-    # language; this formats them each time they are shown.
-    return lazy(lambda: django_filters.OrderingFilter.descending_fmt % label, str)()
 
 
 def _with_pending(queryset, value, pending):

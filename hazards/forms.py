@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import Enterprise, Region, Sector, User
+from hazardtrack.dates import local_today
 
 from . import services
 from .choices import HazardCategory, HazardLevel, HazardSource, ListingLevel, ResumeReviewStatus
-from .models import RESUME_REVIEW_DAYS, Hazard, RectificationPlan, local_today
+from .models import RESUME_REVIEW_DAYS, Hazard, RectificationPlan
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import JurisdictionQuerySet
+from hazardtrack.dates import local_today
 
 from .choices import (
     DEADLINE_RUNNING_STATUSES,
@@ -23,11 +24,6 @@ from .choices import (
     ListingLevel,
     ResumeReviewStatus,
 )
-
-
-def local_today() -> datetime.date:
-    """Today's calendar date in Asia/Shanghai: deadlines are calendar days there."""
-    return timezone.localdate()
 
 
 class HazardQuerySet(JurisdictionQuerySet):

@@ -4,10 +4,11 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from hazardtrack.dates import local_today
 
 from .choices import OPEN_STATUSES, HazardStatus
 from .filtersets import HazardFilterSet
-from .models import Attachment, Hazard, HazardEvent, local_today
+from .models import Attachment, Hazard, HazardEvent
 
 LEDGER_RELATED = ("region", "sector", "enterprise")
 # The columns a ledger row shows (the page's _hazard_row.html and the API's HazardListSerializer):

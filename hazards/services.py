@@ -16,10 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import REGION_CODE_LENGTH, Role
+from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, Role
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, User
+from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
+from hazardtrack.errors import require as _require
+from hazardtrack.events import plain as _plain
 
 from .attachments import CheckedUpload, check_upload, store_attachment
 from .choices import (
@@ -38,7 +41,6 @@ from .models import (
     HazardEvent,
     RectificationPlan,
     ResumeApplication,
-    local_today,
     resume_review_due,
 )
 from .transitions import check_transition
@@ -92,14 +94,6 @@ def _diff(before: dict, hazard: Hazard) -> dict:
     return changes
 
 
-def _plain(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _record(hazard: Hazard, *, actor, action: str, from_status: str, comment: str = "",
             changes: dict | None = None, uploads: Iterable[tuple[str, CheckedUpload]] = ()) -> HazardEvent:
     event = HazardEvent.objects.create(
@@ -130,12 +124,6 @@ def _transition(*, hazard_id: int, actor: User, expected_version: int, name: str
         yield hazard
         hazard.version += 1
         hazard.save()
-
-
-def _require(value, code: str, message: str, field: str):
-    if value in (None, "") or (isinstance(value, str) and not value.strip()):
-        raise DomainError(code, message, status=400, field=field)
-    return value
 
 
 def _check_uploads(files, *, kind: str, images_only: bool = True) -> list[tuple[str, CheckedUpload]]:
@@ -178,7 +166,7 @@ def hazard_create(
     _check_region_matches_enterprise(region.code, enterprise)
     if rectified_on_spot:
         # The one recording it becomes reporter, verifier and signer: only a regulator may.
-        if actor.role not in (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN) and not actor.is_superuser:
+        if actor.role not in REGULATOR_ROLES and not actor.is_superuser:
             raise DomainError("role_not_allowed", _("只有监管人员可以按立行立改记录并销号。"), status=403,
                               field="rectified_on_spot")
         if data.get("level") == HazardLevel.MAJOR:

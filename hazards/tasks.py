@@ -5,10 +5,10 @@ import datetime
 
 from celery import shared_task
 
+from hazardtrack.dates import local_today
 from notices.choices import RunTrigger
 
 from .escalation import run_escalation
-from .models import local_today
 
 
 @shared_task(name="hazards.escalate_overdue", ignore_result=True)

@@ -13,7 +13,7 @@ from typing import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.choices import REGION_CODE_LENGTH, Role
+from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, SUPERVISOR_ROLES, Role
 from accounts.jurisdiction import region_in_jurisdiction
 from hazardtrack.errors import DomainError
 
@@ -21,8 +21,8 @@ from .choices import ExtensionStatus, HazardLevel, HazardStatus, ListingLevel, R
 from .models import Hazard
 
 S = HazardStatus
-SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
-STAFF = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
+SUPERVISORS = SUPERVISOR_ROLES
+STAFF = REGULATOR_ROLES
 STAFF_AND_ENTERPRISE = STAFF + (Role.ENTERPRISE,)
 
 

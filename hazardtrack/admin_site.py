@@ -28,3 +28,30 @@ class ProvinceAdminSite(admin.AdminSite):
 
 class ProvinceAdminConfig(AdminConfig):
     default_site = "hazardtrack.admin_site.ProvinceAdminSite"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that change only through the services (each change an audit event): the admin
+    shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A read-only table of a row's events or deliveries: its `fields` are shown, none edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False

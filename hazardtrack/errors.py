@@ -1,4 +1,5 @@
-"""The one domain error type raised by services; views map it to 409 or a form error."""
+"""The one domain error type raised by services (views map it to 409 or a form error), and
+`require`, the missing-value refusal every service shares."""
 from __future__ import annotations
 
 
@@ -17,3 +18,10 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def require(value, code: str, message, field: str):
+    """`value`, unless it is missing (None, "" or blank): then the 400 DomainError on `field`."""
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        raise DomainError(code, message, status=400, field=field)
+    return value

@@ -71,3 +71,10 @@ def reject_invalid(filterset) -> None:
         for name, errors in form.errors.items()
     ]
     raise DomainError("bad_filter", _("筛选条件有误，未导出：%(errors)s") % {"errors": "；".join(parts)}, status=400)
+
+
+def descending_label(label):
+    """An ordering choice's "(descending)" label, in the language of whoever sees it."""
+    # django-filter formats its "%s (descending)" labels once, at import, which would fix their
+    # language; this formats them each time they are shown.
+    return lazy(lambda: django_filters.OrderingFilter.descending_fmt % label, str)()

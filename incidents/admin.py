@@ -2,20 +2,14 @@
 every change is an action with its audit event."""
 from django.contrib import admin
 
-from hazards.admin import ReadOnlyAdmin
+from hazardtrack.admin_site import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Incident, IncidentAttachment, IncidentEvent, IncidentHazard, IncidentNotice, IncidentReport, Investigation
 
 
-class StepInline(admin.TabularInline):
+class StepInline(ReadOnlyInline):
     model = IncidentReport
     fields = ("sequence", "from_level", "to_level", "due_at", "reported_at", "reported_by")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Incident)

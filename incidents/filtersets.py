@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Sector
-from hazards.filtersets import _descending  # the descending labels in the user's language
 from hazardtrack.filters import DateFilter, IntegerFilter
+from hazardtrack.filters import descending_label as _descending
 
 from . import statistics
 from .choices import IncidentGrade, IncidentStatus, IncidentType, ListingLevel

@@ -23,8 +23,9 @@ from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, User
 from accounts.numbering import next_document_number
 from hazards.models import Hazard
-from hazards.services import _plain, _require  # the same small helpers as the hazard services
 from hazardtrack.errors import DomainError
+from hazardtrack.errors import require as _require
+from hazardtrack.events import plain as _plain
 from notices.choices import Channel, DeliveryStatus
 from notices.models import WebhookEndpoint
 

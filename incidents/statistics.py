@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGION_CODE_LENGTH
 from accounts.models import Region, User
+from hazardtrack import dates
 
 from .choices import IncidentGrade, IncidentType
 from .models import Incident
@@ -72,25 +73,8 @@ def totals(queryset: QuerySet[Incident]) -> dict:
 
 # --- periods -------------------------------------------------------------------------------
 
-def year_earlier(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date  # inclusive
-
-    @classmethod
-    def year_to_date(cls, today: datetime.date | None = None) -> "Period":
-        today = today or timezone.localdate()
-        return cls(today.replace(month=1, day=1), today)
-
-    def last_year(self) -> "Period":
-        return Period(year_earlier(self.start), year_earlier(self.end))
+class Period(dates.Period):
+    """A period of the incident statistics; it filters on occurred_at."""
 
     def q(self) -> Q:
         return occurred_from_q(self.start) & occurred_to_q(self.end)
@@ -204,7 +188,7 @@ def _aggregates(current: Q, previous: Q) -> dict:
 def _scope(*, user: User, region_code: str, period: Period):
     """The incidents of `region_code`'s subtree the user may see, in `period` or the same days
     last year, and the aggregates that split them into the two."""
-    previous = period.last_year()
+    previous = period.year_before()
     cur_q, prev_q = period.q(), previous.q()
     base = Incident.objects.visible_to(user).filter(region_q(region_code)).filter(cur_q | prev_q)
     return base, _aggregates(cur_q, prev_q), previous

@@ -11,7 +11,7 @@ from typing import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import REGION_CODE_LENGTH, Role
+from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, SUPERVISOR_ROLES
 from accounts.jurisdiction import region_in_jurisdiction
 from hazardtrack.errors import DomainError
 
@@ -20,8 +20,8 @@ from .choices import IncidentStatus, ReportLevel
 from .models import Incident, IncidentReport
 
 S = IncidentStatus
-STAFF = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
-SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
+STAFF = REGULATOR_ROLES
+SUPERVISORS = SUPERVISOR_ROLES
 OPEN = (S.REPORTED, S.INVESTIGATING)
 
 

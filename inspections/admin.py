@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from hazards.admin import ReadOnlyAdmin
+from hazardtrack.admin_site import ReadOnlyAdmin
 from hazardtrack.errors import DomainError
 
 from . import services

@@ -4,16 +4,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import RiskColour, Role
+from accounts.choices import REGULATOR_ROLES, RiskColour, Role
 from accounts.models import Enterprise, Region, Sector, User
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, photo_field
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 
 from .choices import InspectionType, ItemResult
 from .models import ChecklistTemplate
 from .services import default_template_for, proposed_templates
 
-STAFF_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
+STAFF_ROLES = REGULATOR_ROLES
 
 
 def _person(obj: User) -> str:

@@ -10,7 +10,8 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from accounts.jurisdiction import get_visible_or_404
 from accounts.models import Enterprise, User
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack.dates import local_today
 
 from .choices import InspectionStatus, ItemResult, PlanStatus
 from .draw import NotEnoughInspectors, draw

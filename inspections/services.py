@@ -16,13 +16,14 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES, Role
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, Region, Sector, User
 from accounts.numbering import next_document_number
 from hazards import reporting
 from hazards.choices import HazardLevel, HazardSource, HazardStatus
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
 
 from . import documents
@@ -50,8 +51,8 @@ from .models import (
     PlanDraw,
 )
 
-REGULATORS = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
-PLANNERS = (Role.SUPERVISOR, Role.ADMIN)
+REGULATORS = REGULATOR_ROLES
+PLANNERS = SUPERVISOR_ROLES
 
 
 def _require_role(actor: User, roles, message) -> None:

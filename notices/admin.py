@@ -4,20 +4,11 @@ from django.contrib import admin, messages
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
+from hazardtrack.admin_site import ReadOnlyAdmin, ReadOnlyInline
+
 from . import services
 from .models import Delivery, EscalationPolicy, EscalationRun, Notice, WebhookEndpoint
 from .policy import DEFAULT_LADDER
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _policy_description() -> str:
@@ -61,16 +52,10 @@ class EscalationRunAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in EscalationRun._meta.fields]
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(ReadOnlyInline):
     model = Delivery
     fields = ("channel", "recipient", "endpoint", "status", "attempts", "last_error", "next_attempt_at", "sent_at",
               "read_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notice)

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from accounts.api.filtersets import EnterpriseFilterSet
 from accounts.models import Enterprise, Sector, User
 from hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack.dates import local_today
 from hazards.selectors import hazard_detail, hazard_list
 from hazardtrack.filters import reject_invalid
 

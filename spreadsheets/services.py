@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
 from accounts.jurisdiction import get_visible_or_404, region_prefix
 from accounts.models import Enterprise, User
 from hazards.choices import EventAction, HazardStatus
@@ -51,8 +51,8 @@ STALE_AFTER = datetime.timedelta(minutes=10)  # a running job silent this long l
 MAX_ISSUES = 100_000  # issues kept per job; the counts stay exact beyond it
 IMPORT_LOCK_KEY = 0x5EED_1A7  # pg_advisory_xact_lock: one hazard/enterprise import at a time
 IMPORTER_ROLES = {
-    ImportKind.HAZARDS: (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN),
-    ImportKind.ENTERPRISES: (Role.SUPERVISOR, Role.ADMIN),
+    ImportKind.HAZARDS: REGULATOR_ROLES,
+    ImportKind.ENTERPRISES: SUPERVISOR_ROLES,
 }
 S = HazardStatus
 ASSIGNED_OR_LATER = (S.ASSIGNED, S.RECTIFYING, S.RECTIFICATION_REPORTED, S.VERIFIED, S.SIGNED_OFF)

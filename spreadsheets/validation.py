@@ -24,7 +24,8 @@ from accounts.models import Enterprise, Region, Sector, User
 from accounts.validators import validate_credit_code
 from hazards.choices import HazardCategory, HazardSource, HazardStatus
 from hazards.duplicates import duplicates_by_row
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack.dates import local_today
 from hazardtrack.input_guard import visible
 
 from . import cells

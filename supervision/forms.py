@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
 
 from . import statistics as stats

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import Role
+from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
 from accounts.jurisdiction import get_visible_or_404, region_prefix
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardLevel, HazardSource
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack.dates import local_today
 from incidents import statistics as incident_stats
 from tipoffs import selectors as tipoff_selectors
 from tipoffs.choices import TipOffStatus
@@ -27,7 +28,7 @@ from tipoffs.choices import TipOffStatus
 from . import statistics as stats
 from .models import Circular, Report, ReportDelivery, Subscription
 
-STATISTICS_ROLES = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
+STATISTICS_ROLES = REGULATOR_ROLES
 
 
 def may_view_statistics(user: User) -> bool:
@@ -38,7 +39,7 @@ def may_view_statistics(user: User) -> bool:
 
 
 def may_manage_circulars(user: User) -> bool:
-    return may_view_statistics(user) and (user.is_superuser or user.role in (Role.SUPERVISOR, Role.ADMIN))
+    return may_view_statistics(user) and (user.is_superuser or user.role in SUPERVISOR_ROLES)
 
 
 def statistics_region(*, user: User, code: str | None) -> Region | None:
@@ -302,7 +303,7 @@ def incident_section(*, user: User, region: Region | None, period: stats.Period)
     and 双下降 (Pair.change, Row.double_decline)."""
     code = region.code if region else ""
     current = incident_stats.Period(period.start, period.end)
-    previous = current.last_year()
+    previous = current.year_before()
     total = incident_stats.incident_total(user=user, region_code=code, period=current)
     list_url = reverse("incidents:list")
     tiles = []

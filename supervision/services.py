@@ -22,7 +22,7 @@ from accounts.models import Region, User
 from accounts.numbering import next_document_number
 from accounts.templatetags.documents import cn_date
 from hazards.choices import RECTIFIED_STATUSES
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable, render_pdf
 from notices import channels

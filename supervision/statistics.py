@@ -42,7 +42,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGION_CODE_LENGTH
 from hazards.choices import DEADLINE_RUNNING_STATUSES, RECTIFIED_STATUSES, HazardLevel, HazardStatus
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack import dates
+from hazardtrack.dates import PeriodKind, local_today
 
 # --- the definitions ------------------------------------------------------------------------
 
@@ -172,52 +174,11 @@ DRILL_DOWN.update({
 
 # --- periods ---------------------------------------------------------------------------------
 
-class PeriodKind:
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR_TO_DATE = "ytd"
-    CUSTOM = "custom"
-
-
-def _year_back(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Calendar days start..end inclusive (Asia/Shanghai)."""
-
-    start: datetime.date
-    end: datetime.date
-    kind: str = PeriodKind.CUSTOM
-
-    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """[start 00:00, day after end 00:00) local: a plain range on found_at, index-friendly."""
-        tz = timezone.get_current_timezone()
-        begin = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=tz)
-        stop = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-        return begin, stop
-
-    def year_before(self) -> "Period":
-        """The same days one year earlier (同比)."""
-        return Period(_year_back(self.start), _year_back(self.end), self.kind)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
+class Period(dates.Period):
+    """A period of the hazard statistics; its ledger link filters on found_at."""
 
     def ledger_params(self) -> dict:
         return {"found_after": self.start.isoformat(), "found_before": self.end.isoformat()}
-
-    def __str__(self) -> str:
-        if self.start == self.end:
-            return self.start.isoformat()
-        return f"{self.start.isoformat()} — {self.end.isoformat()}"
 
 
 def current_period(kind: str, today: datetime.date | None = None) -> Period:

@@ -3,20 +3,14 @@ audit event). Open311 clients are made with `manage.py open311_client create` (t
 once); here they can only be switched off."""
 from django.contrib import admin
 
-from hazards.admin import ReadOnlyAdmin
+from hazardtrack.admin_site import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Open311Client, Reward, TipOff, TipOffEvent
 
 
-class TipOffEventInline(admin.TabularInline):
+class TipOffEventInline(ReadOnlyInline):
     model = TipOffEvent
     fields = ("at", "action", "actor", "from_status", "to_status", "comment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TipOff)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
 from hazards.choices import HazardStatus
 from hazardtrack.errors import DomainError
 
 from .choices import OPEN_STATUSES, RewardStatus, TipOffStatus
 
-REGULATORS = (Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
-APPROVERS = (Role.SUPERVISOR, Role.ADMIN)
+REGULATORS = REGULATOR_ROLES
+APPROVERS = SUPERVISOR_ROLES
 # Statuses of the linked hazard in which a tip-off has not (yet) proved true.
 UNCONFIRMED_HAZARD_STATUSES = (HazardStatus.REPORTED, HazardStatus.REJECTED)
 DECISIONS = ("accept", "duplicate", "reject", "transfer")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from bench.harness import Case
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from supervision import statistics as stats
 
 from ._common import PROVINCE_USER, client_for, ok

@@ -66,7 +66,7 @@ def main() -> int:
 
     django.setup()
     from hazards.escalation import run_escalation
-    from hazards.models import local_today
+    from hazardtrack.dates import local_today
     from notices.choices import RunStatus, RunTrigger
 
     as_of = args.as_of or local_today()

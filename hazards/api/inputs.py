@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.fields import EnumField
-from accounts.choices import Role
+from accounts.choices import REGULATOR_ROLES
 from accounts.models import Department, Enterprise, Region, Sector, User
 from hazards.choices import AttachmentKind, HazardCategory, HazardLevel, HazardSource, ListingLevel
 from hazards.models import Hazard, RectificationPlan
@@ -34,7 +34,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
 class StaffField(VisibleRelatedField):
     def get_queryset(self):
-        return super().get_queryset().filter(role__in=(Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN), is_active=True)
+        return super().get_queryset().filter(role__in=REGULATOR_ROLES, is_active=True)
 
 
 def files_field(help_text) -> serializers.ListField:

@@ -1,66 +1,26 @@
-"""Optimistic locking over HTTP: every change names the version the client last saw.
-
-The version comes from the `If-Match` header (`"3"`, `W/"3"` or `3` — the detail's ETag) or
-from a `version` field in the body. None at all → 428 `version_required`. A stale one is the
-service's `stale_version` refusal: 412 Precondition Failed when the client used If-Match (as
-HTTP says), 409 Conflict when it sent a body field.
-"""
+"""The hazard API's version precondition (If-Match or a `version` field): the rule is
+hazardtrack/preconditions.py; this names the hazard in the schema and in the 404."""
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from typing import Iterator
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter
-
-from hazardtrack.errors import DomainError
+from hazardtrack import preconditions
+from hazardtrack.preconditions import ETAG, etag  # noqa: F401 (the hazard views' names)
 
 from ..selectors import hazard_detail_minimal
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="隐患的版本号，即详情返回的 ETag（如 \"3\"）。与请求体中的 version 二者必有其一；"
+IF_MATCH = preconditions.if_match_parameter(
+    "隐患的版本号，即详情返回的 ETag（如 \"3\"）。与请求体中的 version 二者必有其一；"
     "版本不符时返回 412。",
 )
-ETAG = OpenApiParameter(
-    "ETag", str, OpenApiParameter.HEADER, response=[200, 201], description="当前版本号，修改时放入 If-Match"
-)
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
 
 
 @contextmanager
 def client_version(request, *, hazard_id, body_version: int | None) -> Iterator[int]:
     """Yield the version to pass as `expected_version`; translate the refusals around it."""
-    header = request.headers.get("If-Match")
-    used_if_match = header is not None
-    if used_if_match:
-        match = _ETAG.match(header)
-        if not match:
-            raise DomainError("bad_if_match", _("If-Match 请求头应为版本号，如 \"3\"。"), status=400, field="version")
-        version = int(match.group(1))
-    else:
-        version = body_version
-    if version is None:
-        # An unknown or out-of-jurisdiction hazard is a 404 before it is anything else.
-        hazard_detail_minimal(user=request.user, pk=hazard_id)
-        raise DomainError(
-            "version_required",
-            _("请提供您所见的版本号（If-Match 请求头或 version 字段），以免覆盖他人的修改。"),
-            status=428,
-            field="version",
-        )
-    try:
+    with preconditions.client_version(
+        request, body_version=body_version,
+        must_exist=lambda: hazard_detail_minimal(user=request.user, pk=hazard_id),
+    ) as version:
         yield version
-    except DomainError as exc:
-        if exc.code == "stale_version" and used_if_match:
-            raise DomainError(exc.code, exc.message, status=412, field=exc.field) from exc
-        raise

@@ -36,8 +36,8 @@ from hazards.models import (
     HazardEvent,
     RectificationPlan,
     ResumeApplication,
-    local_today,
 )
+from hazardtrack.dates import local_today
 from hazards.transitions import available_transitions
 
 

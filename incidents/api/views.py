@@ -5,12 +5,10 @@ action is the DomainError the service raised (rendered by hazardtrack.api.except
 """
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,6 +19,7 @@ from accounts.jurisdiction import region_prefix
 from hazards.api.serializers import ErrorSerializer, HazardDetailSerializer
 from hazards.selectors import hazard_detail
 from hazardtrack.errors import DomainError
+from hazardtrack.preconditions import client_version, etag, if_match_parameter
 from incidents import selectors, services, statistics
 from incidents.filtersets import IncidentFilterSet
 from incidents.models import FINDING_FIELDS
@@ -38,9 +37,7 @@ WRITE_ERRORS = {
     412: OpenApiResponse(ErrorSerializer, description="If-Match 的版本已过期（stale_version）"),
     428: OpenApiResponse(ErrorSerializer, description="未提供版本号（version_required）"),
 }
-IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
-                            description="事故的版本号，即详情返回的 ETag（如 \"3\"）；与请求体中的 version 二者必有其一。")
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+IF_MATCH = if_match_parameter("事故的版本号，即详情返回的 ETag（如 \"3\"）；与请求体中的 version 二者必有其一。")
 
 
 def _action_schema(summary: str, request, description: str = "", *, versioned: bool = True):
@@ -87,30 +84,12 @@ class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _detail(self, pk, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
         incident = selectors.incident_detail(user=self.request.user, pk=pk)
         data = s.IncidentDetailSerializer(incident, context=self.get_serializer_context()).data
-        return Response(data, status=status_code, headers={"ETag": f'"{incident.version}"', **(headers or {})})
-
-    def _version(self, pk, body_version: int | None) -> tuple[int, bool]:
-        """The version the client saw: If-Match (then a stale one is 412) or the body's field."""
-        header = self.request.headers.get("If-Match")
-        if header is not None:
-            match = _ETAG.match(header)
-            if not match:
-                raise DomainError("bad_if_match", _("If-Match 请求头应为版本号，如 \"3\"。"), status=400, field="version")
-            return int(match.group(1)), True
-        if body_version is None:
-            selectors.incident_detail(user=self.request.user, pk=pk)  # unknown or invisible: 404 first
-            raise DomainError("version_required", _("请提供您所见的版本号（If-Match 请求头或 version 字段），以免覆盖他人的修改。"),
-                              status=428, field="version")
-        return body_version, False
+        return Response(data, status=status_code, headers={"ETag": etag(incident.version), **(headers or {})})
 
     def _versioned(self, pk, serializer, service, **kwargs) -> Response:
-        version, used_if_match = self._version(pk, serializer.validated_data.get("version"))
-        try:
+        with client_version(self.request, body_version=serializer.validated_data.get("version"),
+                            must_exist=lambda: selectors.incident_detail(user=self.request.user, pk=pk)) as version:
             service(incident_id=int(pk), actor=self.request.user, expected_version=version, **kwargs)
-        except DomainError as exc:
-            if exc.code == "stale_version" and used_if_match:
-                raise DomainError(exc.code, exc.message, status=412, field=exc.field) from exc
-            raise
         return self._detail(pk)
 
     # --- the incident ----------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from demo.seed import DEMO_PASSWORD
 from hazards.choices import HazardStatus
-from hazards.models import Hazard, local_today
+from hazards.models import Hazard
+from hazardtrack.dates import local_today
 from notices.choices import Channel, RunStatus
 from notices.models import Delivery, EscalationRun
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from hazards.choices import HazardStatus
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from tests.browser.conftest import login, screenshot
 from tests.factories import HazardFactory, region, supervisor
 

@@ -131,5 +131,5 @@ def test_the_figures_page_links_each_number_to_the_list(people, ledger):
 
 
 def test_the_same_period_last_year_of_a_leap_day_is_the_28th():
-    assert Period(datetime.date(2028, 2, 1), datetime.date(2028, 2, 29)).last_year() == Period(
+    assert Period(datetime.date(2028, 2, 1), datetime.date(2028, 2, 29)).year_before() == Period(
         datetime.date(2027, 2, 1), datetime.date(2027, 2, 28))

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from notices.catchup import claim_missed_night, last_scheduled_time
 from notices.choices import RunStatus, RunTrigger
 from notices.models import EscalationCatchUp, EscalationRun, Notice

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from accounts.choices import Role
 from hazards.choices import HazardStatus
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from tests.factories import EnterpriseFactory, UserFactory, enterprise_contact, inspector, region, supervisor
 
 from .conftest import hazard, local

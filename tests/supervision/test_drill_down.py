@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from accounts.models import Sector
 from hazards.choices import HazardLevel, HazardSource, HazardStatus, ListingLevel
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from hazards.selectors import hazard_list
 from supervision import selectors
 from supervision import statistics as stats

@@ -11,7 +11,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from hazards.escalation import run_escalation
-from hazards.models import local_today
+from hazardtrack.dates import local_today
 from notices.choices import RunStatus, RunTrigger
 
 
