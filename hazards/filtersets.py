@@ -14,7 +14,7 @@ from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
 
 from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
                       ResumeReviewStatus)
-from .escalation import due_soon_sql
+from .ladder import due_soon_sql
 from .models import ExtensionRequest, Hazard, ResumeApplication, local_today
 from .search import search_hazards
 from .transitions import STAFF as VERIFIER_ROLES

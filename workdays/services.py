@@ -9,17 +9,22 @@ from .choices import DayKind
 from .data import FIRST_YEAR, LAST_YEAR, NOTICES
 
 
-def load_shipped_notices(apps=None) -> None:
-    """The shipped notices (workdays/data.py) into the tables, then the day table. Idempotent."""
+def load_shipped_notices(apps=None, *, years=None) -> None:
+    """The shipped notices (workdays/data.py) of `years` (all by default) into the tables, then
+    the day table. Idempotent."""
     Year = apps.get_model("workdays", "CalendarYear") if apps else _model("CalendarYear")
     Override = apps.get_model("workdays", "CalendarOverride") if apps else _model("CalendarOverride")
     with transaction.atomic():
         for year, notice in NOTICES.items():
-            Year.objects.update_or_create(year=year, defaults={
-                "source_title": notice["title"], "source_number": notice["number"],
-                "source_published_on": datetime.date.fromisoformat(notice["published_on"]),
-                "source_url": notice["url"],
-            })
+            if years is not None and year not in years:
+                continue
+            defaults = {"source_title": notice["title"], "source_number": notice["number"],
+                        "source_url": notice["url"]}
+            if notice["published_on"]:
+                defaults["source_published_on"] = datetime.date.fromisoformat(notice["published_on"])
+            if "published" in notice:  # a field since 0004: the years shipped before it all are
+                defaults["published"] = notice["published"]
+            Year.objects.update_or_create(year=year, defaults=defaults)
             rows = []
             for first, last, name in notice["holidays"]:
                 day, end = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
