@@ -22,6 +22,7 @@ from typing import Iterable
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext, ngettext
 
 from accounts.jurisdiction import nearest_to_region_sql
 from notices.policy import DEFAULT_LADDER, LADDER_FIELDS, Ladder
@@ -60,6 +61,7 @@ class DeadlineDays:
     rule: str
     days_overdue: int
     overdue: bool
+    due_today: bool = False
 
     @property
     def working(self) -> bool:
@@ -68,6 +70,21 @@ class DeadlineDays:
     @property
     def days_left(self) -> int:
         return max(-self.days_overdue, 0)
+
+    @property
+    def text(self) -> str:
+        """逾期 3 天 / 逾期 2 个工作日 / 剩余 5 天 / 剩余 4 个工作日 / 今日到期."""
+        if self.overdue:
+            n = self.days_overdue
+            if self.working:
+                return ngettext("逾期 %(n)s 个工作日", "逾期 %(n)s 个工作日", n) % {"n": n}
+            return ngettext("逾期 %(n)s 天", "逾期 %(n)s 天", n) % {"n": n}
+        n = self.days_left
+        if self.due_today:
+            return gettext("今日到期")
+        if self.working:
+            return ngettext("剩余 %(n)s 个工作日", "剩余 %(n)s 个工作日", n) % {"n": n}
+        return ngettext("剩余 %(n)s 天", "剩余 %(n)s 天", n) % {"n": n}
 
 
 def deadline_days(hazards: Iterable, *, as_of: datetime.date | None = None) -> dict[int, DeadlineDays]:
@@ -78,14 +95,16 @@ def deadline_days(hazards: Iterable, *, as_of: datetime.date | None = None) -> d
     if not ids:
         return {}
     params = clock_params(as_of or local_today())
-    sql = (f"SELECT h.id, {_RULE} AS rule, {_days_overdue()} AS days_overdue, h.current_deadline < %(as_of)s"
+    sql = (f"SELECT h.id, {_RULE} AS rule, {_days_overdue()} AS days_overdue,"
+           f" h.current_deadline < %(as_of)s, h.current_deadline = %(as_of)s"
            f" FROM hazards_hazard h {_RULE_JOINS} {_DAY_JOIN}"
            f" WHERE h.status IN (%(assigned)s, %(rectifying)s) AND h.current_deadline IS NOT NULL"
            f" AND h.id IN ({', '.join(['%s'] * len(ids))})")
     sql, args = _positional(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, args + ids)
-        return {pk: DeadlineDays(rule, days, bool(overdue)) for pk, rule, days, overdue in cursor.fetchall()}
+        return {pk: DeadlineDays(rule, days, bool(overdue), bool(today))
+                for pk, rule, days, overdue, today in cursor.fetchall()}
 
 
 def attach_deadline_days(hazards: list, *, as_of: datetime.date | None = None) -> list:
@@ -94,6 +113,29 @@ def attach_deadline_days(hazards: list, *, as_of: datetime.date | None = None) -
     for hazard in hazards:
         hazard.deadline_clock = clocks.get(hazard.pk)
     return hazards
+
+
+def rectification_deadline(*, region_code: str, start: datetime.date, date: datetime.date | None = None,
+                           days: int | None = None, field: str = "deadline") -> datetime.date:
+    """A rectification deadline (交办, 延期) as the region counts it: `days` after `start`
+    (natural or working days; a natural period ending on a day off rolls to the next working day
+    where the region says so), or `date` checked against the rule — a region counting in working
+    days or rolling refuses a deadline on a day off, naming the working day to use instead."""
+    from hazardtrack.errors import DomainError
+    from workdays.rules import add_days, is_workday, next_workday, rule_for
+
+    rule = rule_for(region_code=region_code, deadline_type=DEADLINE_TYPE)
+    if days is not None:
+        if days < 1:
+            raise DomainError("deadline_days_invalid", gettext("整改天数至少为1天。"), status=400, field=field)
+        return add_days(start, days, rule=rule)
+    if date is not None and rule != CountRule.NATURAL and not is_workday(date):
+        raise DomainError(
+            "deadline_not_workday",
+            gettext("%(d)s 是休息日或法定节假日，本地区整改期限按“%(rule)s”计算，期限须落在工作日：请改为 %(next)s。")
+            % {"d": date.isoformat(), "rule": CountRule(rule).label, "next": next_workday(date).isoformat()},
+            status=400, field=field)
+    return date
 
 
 # --- the same rule in SQL -----------------------------------------------------------------
