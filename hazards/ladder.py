@@ -268,3 +268,45 @@ _NAMED_PARAM = re.compile(r"%\((\w+)\)s")
 def _positional(sql: str, params: dict) -> tuple[str, list]:
     """`%(name)s` placeholders as `%s` with their values in order (the ORM's style)."""
     return _NAMED_PARAM.sub("%s", sql), [params[name] for name in _NAMED_PARAM.findall(sql)]
+
+
+# --- a calendar change (workdays.signals.calendar_changed) --------------------------------
+
+def note_calendar_change(sender, *, calendar, days, actor, summary, **kwargs) -> int:
+    """The timeline note on every open hazard whose days left (or overdue) the changed days
+    alter: a running deadline, a region counting working days, a changed day between today and
+    the deadline. One INSERT … SELECT, whatever their number; the deadlines themselves stay.
+    Runs in the edit's transaction, so the note and the calendar commit together."""
+    import json
+
+    from django.utils import timezone
+
+    from .choices import EventAction
+
+    today = local_today()
+    params = clock_params(today)
+    params.update({
+        "action": EventAction.CALENDAR_CHANGED.value, "actor": getattr(actor, "pk", None),
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()), "comment": summary,
+        "changes": json.dumps({"calendar": {"year": calendar.year, "version": calendar.version,
+                                            "days": [d.isoformat() for d in days]}}, ensure_ascii=False),
+    })
+    # A changed day d alters the count from today to the deadline when today < d <= deadline
+    # (days left) or deadline < d <= today (days overdue).
+    spans = []
+    for n, day in enumerate(days):
+        params[f"day{n}"] = connection.ops.adapt_datefield_value(day)
+        spans.append(f"(%(as_of)s < %(day{n})s AND %(day{n})s <= h.current_deadline)"
+                     f" OR (h.current_deadline < %(day{n})s AND %(day{n})s <= %(as_of)s)")
+    changes = "CAST(%(changes)s AS jsonb)" if connection.vendor == "postgresql" else "%(changes)s"
+    sql = f"""
+INSERT INTO hazards_hazardevent (hazard_id, action, actor_id, at, from_status, to_status, comment, changes)
+SELECT h.id, %(action)s, %(actor)s, %(now)s, h.status, h.status, %(comment)s, {changes}
+FROM hazards_hazard h
+{_RULE_JOINS}
+WHERE h.status IN (%(assigned)s, %(rectifying)s) AND h.current_deadline IS NOT NULL
+  AND {_RULE} = %(working)s AND ({' OR '.join(spans)})
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
