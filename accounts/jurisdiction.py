@@ -60,6 +60,40 @@ def jurisdiction_q(user, *, region_field: str | None, enterprise_field: str | No
     return Q(**{lookup: prefix})
 
 
+def region_and_ancestors(region_code: str) -> list[str]:
+    """`region_code` and the codes of its ancestors, deepest first (codes are prefixes of their children)."""
+    from .choices import REGION_CODE_LENGTH
+
+    return [region_code[:n] for n in sorted(REGION_CODE_LENGTH.values(), reverse=True) if n <= len(region_code)]
+
+
+def nearest_to_region(queryset: models.QuerySet, region_code: str, *, field: str = "region_id"):
+    """The row of `queryset` set for the nearest region up the tree — `region_code` itself, else
+    its deepest ancestor that has one — or None. One query. The settings that a region's subtree
+    inherits (escalation ladders, day-counting rules) are all looked up here, and in SQL through
+    `nearest_to_region_sql`."""
+    from django.db.models.functions import Length
+
+    return (queryset.filter(**{f"{field}__in": region_and_ancestors(region_code)})
+            .order_by(Length(field).desc()).first())
+
+
+def nearest_to_region_sql(*, table: str, alias: str, region_column: str, columns: tuple[str, ...],
+                          on: str = "") -> tuple[str, dict[str, str]]:
+    """The SQL twin of `nearest_to_region` for set-based statements: LEFT JOINs of `table` once per
+    region-code length (equality joins the planner can hash) and, per column, the COALESCE that
+    takes the deepest match (NULL when no region up the tree has a row). `on` is a further join
+    condition with `{a}` standing for each join's alias."""
+    from .choices import REGION_CODE_LENGTH
+
+    lengths = sorted(REGION_CODE_LENGTH.values(), reverse=True)
+    joins = "\n".join(
+        f"LEFT JOIN {table} {alias}{n} ON {alias}{n}.region_id = substr({region_column}, 1, {n})"
+        + (" AND " + on.format(a=f"{alias}{n}") if on else "") for n in lengths)
+    values = {c: "COALESCE(" + ", ".join(f"{alias}{n}.{c}" for n in lengths) + ")" for c in columns}
+    return joins, values
+
+
 def region_in_jurisdiction(user, region_code: str | None) -> bool:
     """May `user` act on something located in `region_code`?"""
     prefix = region_prefix(user)

@@ -10,3 +10,4 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     PERMISSION_CHANGE = "permission_change", _("权限变更")
     PASSWORD_CHANGE = "password_change", _("修改密码")
+    CALENDAR_CHANGE = "calendar_change", _("工作日历变更")

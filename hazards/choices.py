@@ -103,3 +103,4 @@ class EventAction(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
     IMPORTED = "imported", _("从台账导入")
     DUPLICATE_LINKED = "duplicate_linked", _("关联为同一隐患")
+    CALENDAR_CHANGED = "calendar_changed", _("节假日安排调整")

@@ -4,8 +4,9 @@ escalation notice once, and queue their deliveries.
 It is a handful of SQL statements over all hazards in ONE transaction, never a loop over rows:
 
 1. flag: hazards past their current deadline get `overdue_since`; the others lose it;
-2. notices: for every running hazard, the highest rung of its ladder due on `as_of` (_rungs_sql,
-   which the ledger's due-soon filter also reads through `due_soon_sql`) is inserted into
+2. notices: for every running hazard, the highest rung of its ladder due on `as_of`, counted in
+   its region's days (hazards/ladder.py `rungs_sql`, which the ledger's due-soon filter also
+   reads through `due_soon_sql`) is inserted into
    notices_notice, keyed uniquely by (hazard, kind, level, deadline) — re-running a night
    inserts nothing, an approved extension (a new deadline) starts a fresh ladder, and a night
    after days of downtime inserts only the highest rung now due, not the ones it skipped;
@@ -23,7 +24,6 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import re
 import socket
 import sys
 import time
@@ -31,14 +31,12 @@ import traceback
 
 from django.db import connection, transaction
 from django.db.models import Count
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from notices.choices import Channel, DeliveryStatus, NoticeKind, RunStatus, RunTrigger
-from notices.models import EscalationPolicy, EscalationRun, Notice
-from notices.policy import DEFAULT_LADDER, LADDER_FIELDS, REGION_LENGTHS_DEEPEST_FIRST
+from notices.models import EscalationRun, Notice
 
-from .choices import DEADLINE_RUNNING_STATUSES, HazardLevel
+from .ladder import ladder_params, rungs_sql
 from .models import Hazard
 
 logger = logging.getLogger(__name__)
@@ -109,7 +107,7 @@ def _escalate(run: EscalationRun) -> None:
 
 
 def _params(run: EscalationRun) -> dict:
-    params = _ladder_params(run.as_of)
+    params = ladder_params(run.as_of)
     params.update({
         "now": connection.ops.adapt_datetimefield_value(timezone.now()),
         "run_id": run.pk,
@@ -126,40 +124,11 @@ def _params(run: EscalationRun) -> dict:
     return params
 
 
-def _ladder_params(as_of: datetime.date) -> dict:
-    """The parameters of the ladder itself (_rungs_sql): the day, the statuses, the defaults."""
-    ops = connection.ops
-    # Only hazards whose deadline is at most this far ahead can be due for anything.
-    horizon = as_of + datetime.timedelta(days=_max_remind_days())
-    params = {
-        "as_of": ops.adapt_datefield_value(as_of),
-        "horizon": ops.adapt_datefield_value(horizon),
-        "assigned": DEADLINE_RUNNING_STATUSES[0].value,
-        "rectifying": DEADLINE_RUNNING_STATUSES[1].value,
-        "major": HazardLevel.MAJOR.value,
-    }
-    params.update({f"default_{f}": getattr(DEFAULT_LADDER, f) for f in LADDER_FIELDS})
-    return params
-
-
-def _max_remind_days() -> int:
-    from django.db.models import Max
-
-    agg = EscalationPolicy.objects.aggregate(g=Max("remind_days_general"), m=Max("remind_days_major"))
-    return max(DEFAULT_LADDER.remind_days_general, DEFAULT_LADDER.remind_days_major, agg["g"] or 0, agg["m"] or 0)
-
-
 def _vendor() -> dict:
-    """The two date expressions SQLite and PostgreSQL spell differently."""
+    """The date expression SQLite and PostgreSQL spell differently."""
     if connection.vendor == "postgresql":
-        return {
-            "days_overdue": "(%(as_of)s::date - h.current_deadline)",
-            "first_overdue_day": "(current_deadline + 1)",
-        }
-    return {
-        "days_overdue": "CAST(julianday(%(as_of)s) - julianday(h.current_deadline) AS INTEGER)",
-        "first_overdue_day": "date(current_deadline, '+1 day')",
-    }
+        return {"first_overdue_day": "(current_deadline + 1)"}
+    return {"first_overdue_day": "date(current_deadline, '+1 day')"}
 
 
 # Overdue (the one definition, HazardQuerySet.overdue): deadline running and past.
@@ -176,54 +145,11 @@ WHERE overdue_since IS NOT NULL
 """
 
 
-def _policy_column(field: str) -> str:
-    """A ladder value for hazard `h`: its nearest region ancestor's policy, else the default."""
-    joined = ", ".join(f"p{n}.{field}" for n in REGION_LENGTHS_DEEPEST_FIRST)
-    return f"COALESCE({joined}, %(default_{field})s)"
-
-
-def _by_level(kind: str) -> str:
-    return (f"CASE WHEN h.level = %(major)s THEN {_policy_column(kind + '_major')} "
-            f"ELSE {_policy_column(kind + '_general')} END")
-
-
-def _rungs_sql() -> str:
-    """The ladder, in one place (the job's notices and the ledger's due-soon filter): for every
-    hazard with a running deadline at most %(horizon)s, the highest rung due on %(as_of)s under
-    its region's ladder — 3, 2, 1 (overdue), 0 (reminder: due soon) or NULL (nothing yet).
-    Columns: hazard_id, deadline, days_overdue, level."""
-    # A hazard's policy: join the policy table once per region-code length (2, 4, 6, 9, 12
-    # characters of the hazard's own region code) — equality joins the planner can hash —
-    # and take the deepest match.
-    policy_joins = "\n".join(
-        f"LEFT JOIN notices_escalationpolicy p{n} ON p{n}.region_id = substr(h.region_id, 1, {n})"
-        for n in REGION_LENGTHS_DEEPEST_FIRST
-    )
-    return f"""
-SELECT hazard_id, deadline, days_overdue,
-       -- Only the highest rung due today: a night after days of downtime does not send the rungs it missed.
-       CASE WHEN days_overdue >= level3_days THEN 3
-            WHEN days_overdue >= level2_days THEN 2
-            WHEN days_overdue >= 1 THEN 1
-            WHEN days_overdue >= -remind_days THEN 0
-       END AS level
-FROM (
-    SELECT h.id AS hazard_id, h.current_deadline AS deadline, {_vendor()['days_overdue']} AS days_overdue,
-           {_by_level('remind_days')} AS remind_days,
-           {_by_level('level2_days')} AS level2_days,
-           {_by_level('level3_days')} AS level3_days
-    FROM hazards_hazard h
-    {policy_joins}
-    WHERE h.status IN (%(assigned)s, %(rectifying)s) AND h.current_deadline <= %(horizon)s
-) candidates
-"""
-
-
 def _notices_sql() -> str:
     # INSERT first, then WITH: SQLite reports the row count only for statements that start with INSERT.
     return f"""
 INSERT INTO notices_notice (hazard_id, kind, level, deadline, as_of, overdue_days, run_id, created_at)
-WITH due AS ({_rungs_sql()})
+WITH due AS ({rungs_sql()})
 SELECT d.hazard_id, CASE WHEN d.level = 0 THEN %(due_soon)s ELSE %(overdue)s END, d.level, d.deadline,
        %(as_of)s, d.days_overdue, %(run_id)s, %(now)s
 FROM due d
@@ -233,30 +159,6 @@ WHERE d.level IS NOT NULL
                   WHERE n.hazard_id = d.hazard_id AND n.deadline = d.deadline AND n.level >= d.level)
 ON CONFLICT DO NOTHING
 """
-
-
-def due_soon_sql(*, as_of: datetime.date) -> RawSQL:
-    """Ids of the hazards due soon (临期) on `as_of`: those whose reminder rung is due that day —
-    deadline running, today or later, within the reminder window of the hazard's level under
-    its region's ladder. For `pk__in=` (the ledger filter); positional parameters, as the ORM
-    query around it uses."""
-    # `deadline >= as_of` says nothing rung 0 does not; it is there for the planner, which
-    # pushes it into the subquery and so reads only the index range of the coming days.
-    sql = f"SELECT hazard_id FROM ({_rungs_sql()}) rungs WHERE level = 0 AND deadline >= %(as_of)s"
-    if connection.vendor == "postgresql":
-        # A fence: planned inside the ledger's page query, the subquery (estimated at one row)
-        # became the inner side of a nested-loop semi join and ran once per candidate hazard —
-        # 450 ms for a county's page at 1,000,000 hazards; fenced, it runs once (11 ms).
-        sql += " OFFSET 0"
-    return RawSQL(*_positional(sql, _ladder_params(as_of)))
-
-
-_NAMED_PARAM = re.compile(r"%\((\w+)\)s")
-
-
-def _positional(sql: str, params: dict) -> tuple[str, list]:
-    """`%(name)s` placeholders as `%s` with their values in order (the ORM's style)."""
-    return _NAMED_PARAM.sub("%s", sql), [params[name] for name in _NAMED_PARAM.findall(sql)]
 
 
 # Recipients of the notices this run created; each UNION branch is an equality join.

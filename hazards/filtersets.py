@@ -15,7 +15,7 @@ from hazardtrack.filters import descending_label as _descending
 
 from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
                       ResumeReviewStatus)
-from .escalation import due_soon_sql
+from .ladder import due_soon_sql
 from .models import ExtensionRequest, Hazard, ResumeApplication
 from .search import search_hazards
 from .transitions import STAFF as VERIFIER_ROLES

@@ -186,7 +186,10 @@ class AssignForm(TransitionForm):
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=32)
     responsible_phone = forms.CharField(label=_("责任人电话"), max_length=32, required=False)
     measures = forms.CharField(label=_("整改措施要求"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(label=_("整改期限"), widget=DATE_INPUT)
+    deadline = forms.DateField(label=_("整改期限"), widget=DATE_INPUT, required=False)
+    deadline_days = forms.IntegerField(
+        label=_("或：整改天数"), required=False, min_value=1, max_value=3650,
+        help_text=_("自明日起算，按本地区整改期限的计算方式（自然日或工作日，节假日依国务院通知）得出期限；填写日期则不必填写。"))
     funds_planned = forms.DecimalField(label=_("计划整改资金（元）"), required=False, min_value=0, max_digits=14,
                                        decimal_places=2)
     assigned_inspector = forms.ModelChoiceField(label=_("跟踪检查员"), queryset=User.objects.none(), required=False)
@@ -206,9 +209,25 @@ class AssignForm(TransitionForm):
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
-        if deadline <= local_today():
+        if deadline is not None and deadline <= local_today():
             raise forms.ValidationError(_("整改期限必须晚于今天。"))
         return deadline
+
+    def clean(self):
+        data = super().clean()
+        _date_or_days(self, date_field="deadline", days_field="deadline_days")
+        return data
+
+
+def _date_or_days(form: forms.Form, *, date_field: str, days_field: str) -> None:
+    """A deadline is given as a date or as a number of days, exactly one of the two."""
+    data = form.cleaned_data
+    if date_field in form.errors or days_field in form.errors:
+        return
+    if data.get(date_field) is None and data.get(days_field) is None:
+        form.add_error(date_field, _("请填写日期，或填写天数。"))
+    elif data.get(date_field) is not None and data.get(days_field) is not None:
+        form.add_error(days_field, _("已填写日期时请不要再填写天数（二者选一）。"))
 
 
 def _region_and_ancestors(code: str) -> list[str]:
@@ -240,8 +259,16 @@ class ListingForm(TransitionForm):
 
 class ExtensionRequestForm(TransitionForm):
     service = staticmethod(services.hazard_request_extension)
-    requested_deadline = forms.DateField(label=_("申请延期至"), widget=DATE_INPUT)
+    requested_deadline = forms.DateField(label=_("申请延期至"), widget=DATE_INPUT, required=False)
+    requested_days = forms.IntegerField(
+        label=_("或：延期天数"), required=False, min_value=1, max_value=3650,
+        help_text=_("自当前整改期限次日起算，按本地区整改期限的计算方式得出新期限。"))
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        _date_or_days(self, date_field="requested_deadline", days_field="requested_days")
+        return data
 
 
 class ExtensionDecisionForm(TransitionForm):

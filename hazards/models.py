@@ -174,10 +174,27 @@ class Hazard(models.Model):
         )
 
     @property
+    def clock(self):
+        """Days left or overdue today, counted as the hazard's region counts its deadline
+        (hazards/ladder.py `deadline_days`; a page attaches it for all its rows in one query);
+        None when no deadline runs."""
+        if not hasattr(self, "deadline_clock"):
+            from .ladder import deadline_days
+
+            running = self.status in DEADLINE_RUNNING_STATUSES and self.current_deadline is not None
+            self.deadline_clock = deadline_days([self]).get(self.pk) if running else None
+        return self.deadline_clock
+
+    @property
     def overdue_days(self) -> int:
-        if not self.is_overdue():
-            return 0
-        return (local_today() - self.current_deadline).days
+        """Days overdue in the region's days (working days where it counts them); 0 when not overdue."""
+        clock = self.clock
+        return max(clock.days_overdue, 0) if clock and clock.overdue else 0
+
+    @property
+    def days_left(self) -> int | None:
+        clock = self.clock
+        return None if clock is None else clock.days_left
 
     @property
     def deadline_extended(self) -> bool:

@@ -43,6 +43,7 @@ from .models import (
     ResumeApplication,
     resume_review_due,
 )
+from .ladder import rectification_deadline
 from .transitions import check_transition
 
 # Fields a reporter fills in; also the fields `hazard_update` may change while editable.
@@ -255,18 +256,22 @@ def hazard_reject(*, hazard_id: int, actor: User, expected_version: int, reason:
 
 def hazard_assign(
     *, hazard_id: int, actor: User, expected_version: int, responsible_unit: str, responsible_person: str,
-    measures: str, deadline: datetime.date, responsible_phone: str = "", funds_planned: Decimal | None = None,
-    assigned_inspector: User | None = None, comment: str = "",
+    measures: str, deadline: datetime.date | None = None, responsible_phone: str = "",
+    funds_planned: Decimal | None = None, assigned_inspector: User | None = None, comment: str = "",
+    deadline_days: int | None = None,
 ) -> Hazard:
-    """交办: the rectification order. General hazards start rectifying at once; major hazards wait
-    for their rectification plan."""
+    """交办: the rectification order, with a deadline date or a number of days counted as the
+    hazard's region counts them (hazards/ladder.py). General hazards start rectifying at once;
+    major hazards wait for their rectification plan."""
     _require(responsible_unit, "unit_required", _("请填写整改责任单位。"), "responsible_unit")
     _require(responsible_person, "person_required", _("请填写整改责任人。"), "responsible_person")
     _require(measures, "measures_required", _("请填写整改措施要求。"), "measures")
-    _require(deadline, "deadline_required", _("请填写整改期限。"), "deadline")
-    if deadline <= local_today():
+    _require(deadline or deadline_days, "deadline_required", _("请填写整改期限。"), "deadline")
+    if deadline is not None and deadline <= local_today():
         raise DomainError("deadline_in_past", _("整改期限必须晚于今天。"), status=400, field="deadline")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="assign") as hazard:
+        deadline = rectification_deadline(region_code=hazard.region_id, start=local_today(), date=deadline,
+                                          days=deadline_days)
         if assigned_inspector is not None and not region_in_jurisdiction(assigned_inspector, hazard.region_id):
             raise DomainError("inspector_out_of_jurisdiction", _("跟踪检查员的辖区不包含该隐患。"), status=400,
                               field="assigned_inspector")
@@ -328,11 +333,17 @@ def hazard_list_for_supervision(
 
 
 def hazard_request_extension(*, hazard_id: int, actor: User, expected_version: int,
-                             requested_deadline: datetime.date, reason: str) -> ExtensionRequest:
+                             requested_deadline: datetime.date | None = None, reason: str,
+                             requested_days: int | None = None) -> ExtensionRequest:
+    """延期申请: to a date, or by a number of days after the current deadline, as the region counts them."""
     _require(reason, "reason_required", _("请填写延期理由。"), "reason")
-    _require(requested_deadline, "deadline_required", _("请填写申请延期至的日期。"), "requested_deadline")
+    _require(requested_deadline or requested_days, "deadline_required", _("请填写申请延期至的日期。"),
+             "requested_deadline")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="request_extension") as hazard:
+        requested_deadline = rectification_deadline(
+            region_code=hazard.region_id, start=hazard.current_deadline, date=requested_deadline,
+            days=requested_days, field="requested_deadline")
         if requested_deadline <= hazard.current_deadline:
             raise DomainError("deadline_not_later", _("申请的期限必须晚于当前整改期限（%(d)s）。") % {"d": hazard.current_deadline},
                               status=400, field="requested_deadline")
@@ -356,6 +367,9 @@ def hazard_decide_extension(*, hazard_id: int, actor: User, expected_version: in
         request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment
         if approve:
             new_deadline = approved_deadline or request.requested_deadline
+            if approved_deadline:
+                rectification_deadline(region_code=hazard.region_id, start=hazard.current_deadline,
+                                       date=approved_deadline, field="approved_deadline")
             if new_deadline <= hazard.current_deadline:
                 raise DomainError("deadline_not_later", _("批准的期限必须晚于当前整改期限。"), status=400,
                                   field="approved_deadline")

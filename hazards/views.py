@@ -15,6 +15,7 @@ from hazardtrack.pagination import BoundedPaginator
 
 from . import reporting, selectors, services
 from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
+from .ladder import attach_deadline_days
 from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
 
@@ -47,6 +48,7 @@ def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
     paginator = BoundedPaginator(rows, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = attach_deadline_days(list(page.object_list))  # days left / overdue: one query
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "hazards/ledger.html", {

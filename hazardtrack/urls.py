@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("tipoffs.urls")),
     path("incidents/", include("incidents.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
+    path("workdays/", include("workdays.urls")),
     path("api/", include("hazardtrack.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -103,7 +103,8 @@ class Incident(models.Model):
     def casualty_last_day(self) -> datetime.date:
         from .rules import casualty_last_day
 
-        return casualty_last_day(occurred_on=self.occurred_on, sector_code=self.sector_id, incident_type=self.type)
+        return casualty_last_day(occurred_on=self.occurred_on, sector_code=self.sector_id, incident_type=self.type,
+                                 region_code=self.region_id)
 
 
 class ReportStepQuerySet(JurisdictionQuerySet):

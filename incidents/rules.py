@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from accounts.choices import REGION_CODE_LENGTH, RegionLevel
+from workdays.choices import DeadlineType
 
 from .choices import GRADE_RANK, IncidentGrade, IncidentType, LeadAuthority, ReportLevel
 
@@ -93,11 +94,13 @@ def casualty_window_days(*, sector_code: str, incident_type: str) -> int:
     return CASUALTY_WINDOW_DAYS
 
 
-def casualty_last_day(*, occurred_on: datetime.date, sector_code: str, incident_type: str) -> datetime.date:
-    """The last calendar day on which casualty figures may still change: "自事故发生之日起30日内"
-    (7 for road traffic and fire), the day of the accident not counted (民法典 art. 201)."""
-    return occurred_on + datetime.timedelta(days=casualty_window_days(sector_code=sector_code,
-                                                                        incident_type=incident_type))
+def casualty_last_day(*, occurred_on: datetime.date, sector_code: str, incident_type: str,
+                      region_code: str | None = None) -> datetime.date:
+    """The last day on which casualty figures may still change: "自事故发生之日起30日内" (7 for
+    road traffic and fire), the day of the accident not counted (民法典 art. 201), counted as the
+    incident's region counts this period (workdays; natural days unless a region says otherwise)."""
+    days = casualty_window_days(sector_code=sector_code, incident_type=incident_type)
+    return _period_end(occurred_on, days, region_code, DeadlineType.INCIDENT_CASUALTY)
 
 
 # --- the investigation -------------------------------------------------------------------
@@ -122,19 +125,18 @@ MAX_EXTENSION_DAYS = 60
 
 def investigation_due(started_on: datetime.date, region_code: str | None = None) -> datetime.date:
     """The report's due day, counted as the incident's region counts this period (workdays)."""
-    return _period_end(started_on, INVESTIGATION_DAYS, region_code)
+    return _period_end(started_on, INVESTIGATION_DAYS, region_code, DeadlineType.INCIDENT_INVESTIGATION)
 
 
 def latest_extension(original_due_on: datetime.date, region_code: str | None = None) -> datetime.date:
     """The latest day the investigation may be extended to: MAX_EXTENSION_DAYS after the original due day."""
-    return _period_end(original_due_on, MAX_EXTENSION_DAYS, region_code)
+    return _period_end(original_due_on, MAX_EXTENSION_DAYS, region_code, DeadlineType.INCIDENT_INVESTIGATION)
 
 
-def _period_end(start: datetime.date, days: int, region_code: str | None) -> datetime.date:
-    from workdays.choices import DEFAULT_RULES, DeadlineType
+def _period_end(start: datetime.date, days: int, region_code: str | None, deadline_type: str) -> datetime.date:
+    from workdays.choices import DEFAULT_RULES
     from workdays.rules import add_days, deadline_for
 
     if region_code is None:
-        return add_days(start, days, rule=DEFAULT_RULES[DeadlineType.INCIDENT_INVESTIGATION])
-    return deadline_for(region_code=region_code, deadline_type=DeadlineType.INCIDENT_INVESTIGATION, start=start,
-                        days=days)
+        return add_days(start, days, rule=DEFAULT_RULES[deadline_type])
+    return deadline_for(region_code=region_code, deadline_type=deadline_type, start=start, days=days)

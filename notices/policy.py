@@ -1,22 +1,21 @@
-"""The escalation ladder: the one policy object for deadlines and escalation levels.
+"""The escalation ladder's numbers: the defaults and each region's own (EscalationPolicy).
 
 Defaults follow ../shared/DOMAIN.md ("Deadlines and escalation"); an administrator may give any
 region (province, city, county, township) its own ladder (/notices/policy/), and a hazard follows the
-ladder of its nearest region ancestor that has one. The nightly job resolves the same rule in SQL
-(hazards/escalation.py); `ladder_for_region` is its Python twin for pages and tests.
+ladder of its nearest region ancestor that has one (accounts.jurisdiction.nearest_to_region).
+The rule that reads these numbers — which rung is due for a hazard on a day, counted in the
+region's days — is hazards/ladder.py, in Python and in the nightly job's SQL, beside the job.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts.choices import REGION_CODE_LENGTH
-from hazards.choices import HazardLevel
-
 
 @dataclass(frozen=True)
 class Ladder:
-    """Days relative to the current deadline. Reminder N days before; level 1 on the first
-    overdue day; level 2 and 3 once the hazard is that many days overdue."""
+    """Days relative to the current deadline, counted as the hazard's region counts its
+    rectification deadline (workdays: natural or working days). Reminder N days before; level 1
+    on the first overdue day; level 2 and 3 once the hazard is that many days overdue."""
 
     remind_days_general: int = 3
     remind_days_major: int = 7
@@ -25,25 +24,6 @@ class Ladder:
     level3_days_general: int = 15
     level3_days_major: int = 7
 
-    LEVEL1_DAYS = 1  # level 1 is the first overdue day by definition (逾期 = past the deadline)
-
-    def remind_days(self, level: str) -> int:
-        return self.remind_days_major if level == HazardLevel.MAJOR else self.remind_days_general
-
-    def level_due(self, *, hazard_level: str, days_overdue: int) -> int | None:
-        """The highest rung due `days_overdue` days after the deadline (negative: before it);
-        None when nothing is due yet. Catch-up after missed nights sends only this rung."""
-        major = hazard_level == HazardLevel.MAJOR
-        if days_overdue >= (self.level3_days_major if major else self.level3_days_general):
-            return 3
-        if days_overdue >= (self.level2_days_major if major else self.level2_days_general):
-            return 2
-        if days_overdue >= self.LEVEL1_DAYS:
-            return 1
-        if days_overdue >= -self.remind_days(hazard_level):
-            return 0
-        return None
-
 
 DEFAULT_LADDER = Ladder()
 LADDER_FIELDS = (
@@ -51,20 +31,16 @@ LADDER_FIELDS = (
     "level2_days_general", "level2_days_major",
     "level3_days_general", "level3_days_major",
 )
-# Region code lengths, deepest first: the order in which a policy is looked up.
-REGION_LENGTHS_DEEPEST_FIRST = tuple(sorted(REGION_CODE_LENGTH.values(), reverse=True))
 
 
 def nearest_policy(region_code: str):
     """The EscalationPolicy of the nearest ancestor (or the region itself) that has one, with its
     region; None when none has. One query."""
-    from django.db.models.functions import Length
+    from accounts.jurisdiction import nearest_to_region
 
     from .models import EscalationPolicy
 
-    prefixes = [region_code[:n] for n in REGION_LENGTHS_DEEPEST_FIRST if n <= len(region_code)]
-    return (EscalationPolicy.objects.filter(region_id__in=prefixes).select_related("region")
-            .order_by(Length("region_id").desc()).first())
+    return nearest_to_region(EscalationPolicy.objects.select_related("region"), region_code)
 
 
 def ladder_for_region(region_code: str) -> Ladder:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.choices import RegionLevel, Role
 from accounts.jurisdiction import get_visible_or_404, jurisdiction_q
 from accounts.models import Region, User
-from hazards.models import Hazard
 
 from .choices import Channel, DeliveryStatus, RunStatus
 from .catchup import last_scheduled_time
@@ -42,7 +41,7 @@ def inbox(*, user: User, unread_only: bool = False, kind: str = "") -> QuerySet[
     return rows.order_by(unread_first, "-created_at", "-id")
 
 
-def hazard_notices(*, hazard: Hazard) -> list[Notice]:
+def hazard_notices(*, hazard) -> list[Notice]:
     """The notices of one hazard (the caller has already checked it may see the hazard), with
     how their deliveries stand — one query."""
     def count(channel: str, status: str | None = None) -> Count:
@@ -106,12 +105,6 @@ def escalation_health(*, user: User, now: datetime.datetime | None = None) -> Es
     latest = runs[0]
     state = "running" if latest.status == RunStatus.RUNNING else "failed"
     return EscalationHealth(as_of, state, latest)
-
-
-def circular_queue(*, user: User) -> QuerySet[Hazard]:
-    """Hazards queued for the next overdue circular (逾期通报) that the user may see."""
-    return (Hazard.objects.visible_to(user).filter(circular_queued_on__isnull=False)
-            .select_related("region", "enterprise").order_by("circular_queued_on", "id"))
 
 
 # --- escalation rules (督办规则) per region ---------------------------------------------------

@@ -1,8 +1,10 @@
 """The State Council's holiday notices (国务院办公厅关于…年部分节假日安排的通知), as shipped data.
 
-Each year carries its source notice. A year is present only when its notice was found and its
-dates checked against the published text; 2027 is absent (its notice was not available here),
-so 2027 counts weekends only until an administrator loads it.
+Each year carries its source notice. A year's days are present only when its notice was found
+and its dates checked against the published text. 2027's notice (usually published in November
+of the year before) was searched for on 2026-12-07 and not found: 2027 ships as "not yet
+published" — weekends only, no holidays — and the calendar page asks the province administrators
+to enter it (/workdays/) once it is out. No date of it is guessed here.
 """
 from __future__ import annotations
 
@@ -40,6 +42,15 @@ NOTICES = {
         ],
         "workdays": [("2026-01-04", "元旦"), ("2026-02-14", "春节"), ("2026-02-28", "春节"),
                      ("2026-05-09", "劳动节"), ("2026-09-20", "国庆节"), ("2026-10-10", "国庆节")],
+    },
+    2027: {
+        "title": "国务院办公厅关于2027年部分节假日安排的通知",
+        "published": False,  # not found when shipped; entered by an administrator once published
+        "number": "",
+        "published_on": None,
+        "url": "",
+        "holidays": [],
+        "workdays": [],
     },
 }
 

@@ -22,8 +22,11 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
     source_title = models.CharField(_("来源通知"), max_length=200)
     source_number = models.CharField(_("文号"), max_length=64, blank=True)
-    source_published_on = models.DateField(_("发布日期"))
+    source_published_on = models.DateField(_("发布日期"), null=True, blank=True)
     source_url = models.URLField(_("来源地址"), max_length=300, blank=True)
+    # False: the year's notice is not out (or not entered) yet — weekends only, and the calendar
+    # page warns the province administrators.
+    published = models.BooleanField(_("通知已录入"), default=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

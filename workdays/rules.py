@@ -67,18 +67,15 @@ def _add_workdays(start: datetime.date, days: int) -> datetime.date:
 
 
 def rule_for(*, region_code: str, deadline_type: str) -> str:
-    """The rule of the nearest region (itself or an ancestor) that set one, else the default. One query."""
-    from django.db.models.functions import Length
-
-    from accounts.choices import REGION_CODE_LENGTH
+    """The rule of the nearest region (itself or an ancestor) that set one, else the default. One
+    query (accounts.jurisdiction.nearest_to_region, as for the escalation ladders)."""
+    from accounts.jurisdiction import nearest_to_region
 
     from .choices import DEFAULT_RULES
     from .models import RegionDayRule
 
-    prefixes = [region_code[:n] for n in sorted(REGION_CODE_LENGTH.values()) if n <= len(region_code)]
-    found = (RegionDayRule.objects.filter(region_id__in=prefixes, deadline_type=deadline_type)
-             .order_by(Length("region_id").desc()).values_list("rule", flat=True).first())
-    return found or DEFAULT_RULES[deadline_type]
+    found = nearest_to_region(RegionDayRule.objects.filter(deadline_type=deadline_type), region_code)
+    return found.rule if found else DEFAULT_RULES[deadline_type]
 
 
 def deadline_for(*, region_code: str, deadline_type: str, start: datetime.date, days: int) -> datetime.date:

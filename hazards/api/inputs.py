@@ -128,7 +128,11 @@ class AssignInput(ServiceInput):
     responsible_person = serializers.CharField(max_length=32, help_text="整改责任人")
     responsible_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     measures = serializers.CharField(help_text="整改措施要求")
-    deadline = serializers.DateField(help_text="整改期限（须晚于今天）")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="整改期限（须晚于今天；地区按工作日或顺延计算时须为工作日）")
+    deadline_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=3650,
+        help_text="或：整改天数，自明日起按地区的整改期限计算方式（自然日或工作日）得出期限")
     funds_planned = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
                                              default=None, help_text="计划整改资金（元）")
     assigned_inspector = StaffField(User, required=False, allow_null=True, default=None,
@@ -165,7 +169,11 @@ class ListSupervisionInput(ServiceInput):
 
 
 class RequestExtensionInput(ServiceInput):
-    requested_deadline = serializers.DateField(help_text="申请延期至（须晚于当前整改期限）")
+    requested_deadline = serializers.DateField(required=False, allow_null=True, default=None,
+                                               help_text="申请延期至（须晚于当前整改期限）")
+    requested_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=3650,
+        help_text="或：延期天数，自当前期限次日起按地区的整改期限计算方式得出新期限")
     reason = serializers.CharField(help_text="延期理由")
 
 

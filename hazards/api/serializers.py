@@ -251,7 +251,10 @@ class HazardDetailSerializer(HazardListSerializer):
     verified_by = UserBriefSerializer(read_only=True, allow_null=True)
     signed_off_by = UserBriefSerializer(read_only=True, allow_null=True)
     is_major = serializers.BooleanField(read_only=True)
-    overdue_days = serializers.IntegerField(read_only=True, help_text="逾期天数（未逾期为0）")
+    overdue_days = serializers.IntegerField(
+        read_only=True, help_text="逾期天数（未逾期为0），按所在地区的整改期限计算方式（自然日或工作日）")
+    days_left = serializers.IntegerField(read_only=True, allow_null=True,
+                                         help_text="距整改期限的剩余天数（同上计算方式；无进行中的期限为 null）")
     deadline_extended = serializers.BooleanField(read_only=True, help_text="整改期限已延期")
     listing = serializers.SerializerMethodField(help_text="挂牌督办（未挂牌为 null）")
     plan = RectificationPlanSerializer(read_only=True, allow_null=True, help_text="重大隐患治理方案")
@@ -273,7 +276,7 @@ class HazardDetailSerializer(HazardListSerializer):
             "latitude", "longitude", "found_by", "rectified_on_spot",
             "confirmed_by", "confirmed_at", "rejection_reason", "duplicate_of",
             "responsible_unit", "responsible_person", "responsible_phone", "measures", "funds_planned",
-            "assigned_by", "assigned_at", "assigned_inspector", "overdue_days", "deadline_extended",
+            "assigned_by", "assigned_at", "assigned_inspector", "overdue_days", "days_left", "deadline_extended",
             "rectification_report", "funds_spent", "assessment_report", "rectification_reported_by",
             "rectification_reported_at",
             "verified_by", "verified_at", "verification_comment", "signed_off_by", "signed_off_at",

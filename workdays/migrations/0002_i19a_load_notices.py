@@ -5,7 +5,7 @@ from django.db import migrations
 def load(apps, schema_editor):
     from workdays.services import load_shipped_notices
 
-    load_shipped_notices(apps)
+    load_shipped_notices(apps, years={2025, 2026})
 
 
 class Migration(migrations.Migration):
