@@ -41,6 +41,7 @@ from .models import (
     local_today,
     resume_review_due,
 )
+from .events import announce
 from .transitions import check_transition
 
 # Fields a reporter fills in; also the fields `hazard_update` may change while editable.
@@ -108,6 +109,7 @@ def _record(hazard: Hazard, *, actor, action: str, from_status: str, comment: st
     )
     for kind, checked in uploads:
         store_attachment(hazard=hazard, event=event, kind=kind, checked=checked, actor=actor)
+    announce(event)  # listeners (event notices) write in this same transaction
     return event
 
 
