@@ -96,17 +96,19 @@ def on_event(event) -> None:
         if kind is None:
             return
         hazard = event.hazard
-        notice = Notice.objects.create(
-            kind=kind, hazard=hazard, event=event, as_of=timezone.localdate(event.at),
-            deadline=hazard.current_deadline,
-        )
-        write_deliveries(notice, hazard_recipients(kind, event), exclude=event.actor_id)
+        notice, created = Notice.objects.get_or_create(event=event, defaults=dict(
+            kind=kind, hazard=hazard, as_of=timezone.localdate(event.at), deadline=hazard.current_deadline))
+        if created:  # announced again (a retried listener): nothing more
+            write_deliveries(notice, hazard_recipients(kind, event), exclude=event.actor_id)
     elif label == "tipoffs.TipOffEvent" and event.action in TIPOFF_ACTIONS:
         tipoff = event.tipoff
         followers = Q(pk__in=type(event).objects.filter(tipoff=tipoff, actor__isnull=False).values("actor_id"))
-        notice = Notice.objects.create(kind=NoticeKind.TIPOFF, tipoff_event=event, as_of=timezone.localdate(event.at))
-        write_deliveries(notice, (followers & Q(role__in=(Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)))
-                         | _county(Role.SUPERVISOR, tipoff.region_id), exclude=event.actor_id)
+        notice, created = Notice.objects.get_or_create(tipoff_event=event, defaults=dict(
+            kind=NoticeKind.TIPOFF, as_of=timezone.localdate(event.at)))
+        if created:
+            staff = Q(role__in=(Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN))
+            write_deliveries(notice, (followers & staff) | _county(Role.SUPERVISOR, tipoff.region_id),
+                             exclude=event.actor_id)
 
 
 def on_run_saved(sender, instance: EscalationRun, **kwargs) -> None:
