@@ -100,6 +100,17 @@ def region_in_jurisdiction(user, region_code: str | None) -> bool:
     return prefix is not None and region_code is not None and region_code.startswith(prefix)
 
 
+def covering_region_q(region_code: str, *, min_length: int = 0) -> Q:
+    """Users (staff) whose jurisdiction contains `region_code`: their region is it or one of its
+    ancestors (region codes are prefixes of their descendants', see region_in_jurisdiction),
+    no shallower than `min_length` digits (6: the county and below). For User querysets."""
+    from .choices import REGION_CODE_LENGTH
+
+    prefixes = [region_code[:n] for n in sorted(set(REGION_CODE_LENGTH.values()))
+                if min_length <= n <= len(region_code)]
+    return Q(region_id__in=prefixes)
+
+
 class JurisdictionQuerySet(models.QuerySet):
     def visible_to(self, user: "User") -> "JurisdictionQuerySet":
         model = self.model

@@ -43,6 +43,7 @@ from .models import (
     ResumeApplication,
     resume_review_due,
 )
+from .events import announce
 from .ladder import rectification_deadline
 from .transitions import check_transition
 
@@ -103,6 +104,7 @@ def _record(hazard: Hazard, *, actor, action: str, from_status: str, comment: st
     )
     for kind, checked in uploads:
         store_attachment(hazard=hazard, event=event, kind=kind, checked=checked, actor=actor)
+    announce(event)  # listeners (event notices) write in this same transaction
     return event
 
 

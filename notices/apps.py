@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("提醒与督办通知")
+
+    def ready(self) -> None:
+        # Notices when work arrives: every hazard and tip-off event, and every finished run.
+        from django.db.models.signals import post_save
+
+        from hazards.events import listen
+
+        from . import event_notices
+        from .models import EscalationRun
+
+        listen("notices", event_notices.on_event)
+        post_save.connect(event_notices.on_run_saved, sender=EscalationRun, dispatch_uid="notices.run_alarm")

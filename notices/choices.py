@@ -5,6 +5,27 @@ from django.utils.translation import gettext_lazy as _
 class NoticeKind(models.TextChoices):
     DUE_SOON = "due_soon", _("临期提醒")
     OVERDUE = "overdue", _("逾期督办")
+    # Event notices: one per hazard or tip-off event, written with the transition.
+    ASSIGNED = "assigned", _("交办整改")
+    EXTENSION_REQUESTED = "ext_requested", _("延期申请")
+    EXTENSION_DECIDED = "ext_decided", _("延期审批结果")
+    RECTIFIED = "rectified", _("整改完成待复查")
+    VERIFICATION_FAILED = "verify_failed", _("复查不通过")
+    LISTED = "listed", _("挂牌督办")
+    SIGNED_OFF = "signed_off", _("销号")
+    TIPOFF = "tipoff", _("举报办理结果")
+    RUN_ALARM = "run_alarm", _("督办任务告警")
+
+
+# The escalation ladder's kinds (one notice per hazard, level and deadline)…
+LADDER_KINDS = (NoticeKind.DUE_SOON, NoticeKind.OVERDUE)
+# …and the kinds written for one hazard event each.
+HAZARD_EVENT_KINDS = (
+    NoticeKind.ASSIGNED, NoticeKind.EXTENSION_REQUESTED, NoticeKind.EXTENSION_DECIDED, NoticeKind.RECTIFIED,
+    NoticeKind.VERIFICATION_FAILED, NoticeKind.LISTED, NoticeKind.SIGNED_OFF,
+)
+# The kinds a user may have sent by email or group robot too (消息设置); in-app is always on.
+PREFERENCE_KINDS = (*LADDER_KINDS, *HAZARD_EVENT_KINDS, NoticeKind.TIPOFF, NoticeKind.RUN_ALARM)
 
 
 class NoticeLevel(models.IntegerChoices):

@@ -12,7 +12,10 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from accounts.jurisdiction import JurisdictionQuerySet
 
-from .choices import Channel, DeliveryStatus, NoticeKind, NoticeLevel, RunStatus, RunTrigger, WebhookFlavour
+from .choices import (
+    HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, DeliveryStatus, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
+    WebhookFlavour,
+)
 from .policy import DEFAULT_LADDER, Ladder
 
 
@@ -134,23 +137,37 @@ class EscalationRun(models.Model):
         }
 
 
+# What a notice's sentence and link read (select_related from a Delivery).
+NOTICE_RELATED = ("notice__hazard", "notice__event__actor", "notice__tipoff_event__tipoff",
+                  "notice__tipoff_event__actor", "notice__alarm_run")
+
+
 class NoticeQuerySet(JurisdictionQuerySet):
     pass
 
 
 class Notice(models.Model):
-    """One rung of one hazard's ladder for one deadline. The unique key is what makes the
-    nightly job safe to re-run: a second insert of the same rung is a no-op."""
+    """Either one rung of one hazard's ladder for one deadline (due_soon, overdue), or the notice
+    of one event: a hazard transition (`event`), a tip-off decision (`tipoff_event`), a failed or
+    missed nightly run (`alarm_run`). The unique keys are what make writers safe to re-run: a
+    second insert of the same rung, or for the same event or run, is a no-op."""
 
-    hazard = models.ForeignKey("hazards.Hazard", verbose_name=_("隐患"), on_delete=models.CASCADE,
-                               related_name="notices")
+    hazard = models.ForeignKey("hazards.Hazard", verbose_name=_("隐患"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("类型"), max_length=16, choices=NoticeKind.choices)
-    level = models.PositiveSmallIntegerField(_("级别"), choices=NoticeLevel.choices)
-    deadline = models.DateField(_("对应整改期限"))
+    level = models.PositiveSmallIntegerField(_("级别"), choices=NoticeLevel.choices, null=True, blank=True)
+    deadline = models.DateField(_("对应整改期限"), null=True, blank=True)
     as_of = models.DateField(_("业务日期"))
-    overdue_days = models.SmallIntegerField(_("逾期天数"), help_text=_("负数表示距到期还有几天"))
+    overdue_days = models.SmallIntegerField(_("逾期天数"), null=True, blank=True,
+                                            help_text=_("负数表示距到期还有几天"))
     run = models.ForeignKey(EscalationRun, verbose_name=_("运行记录"), null=True, blank=True,
                             on_delete=models.SET_NULL, related_name="notices")
+    event = models.OneToOneField("hazards.HazardEvent", verbose_name=_("隐患事件"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="notice")
+    tipoff_event = models.OneToOneField("tipoffs.TipOffEvent", verbose_name=_("举报办理记录"), null=True,
+                                        blank=True, on_delete=models.CASCADE, related_name="notice")
+    alarm_run = models.OneToOneField(EscalationRun, verbose_name=_("告警的运行记录"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="alarm")
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     objects = NoticeQuerySet.as_manager()
@@ -162,20 +179,52 @@ class Notice(models.Model):
         verbose_name_plural = _("提醒/督办通知")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["hazard", "kind", "level", "deadline"], name="notice_once_per_rung"),
+            models.UniqueConstraint(fields=["hazard", "kind", "level", "deadline"], condition=Q(kind__in=LADDER_KINDS),
+                                    name="notice_once_per_rung"),
+            # Each kind names what it is about (event notices: unique by their one-to-one keys).
             models.CheckConstraint(
-                condition=Q(kind=NoticeKind.DUE_SOON, level=0) | Q(kind=NoticeKind.OVERDUE, level__in=(1, 2, 3)),
-                name="notice_kind_matches_level",
+                condition=Q(kind=NoticeKind.DUE_SOON, level=0, hazard__isnull=False, deadline__isnull=False)
+                | Q(kind=NoticeKind.OVERDUE, level__in=(1, 2, 3), hazard__isnull=False, deadline__isnull=False)
+                | Q(kind__in=HAZARD_EVENT_KINDS, event__isnull=False, hazard__isnull=False)
+                | Q(kind=NoticeKind.TIPOFF, tipoff_event__isnull=False)
+                | Q(kind=NoticeKind.RUN_ALARM, alarm_run__isnull=False),
+                name="notice_kind_names_its_subject",
             ),
         ]
         indexes = [models.Index(fields=["run", "level"], name="notice_run_level")]
 
     def __str__(self) -> str:
+        if self.kind not in LADDER_KINDS:
+            return f"{self.get_kind_display()} {self.as_of}"
         return f"{self.get_level_display()} {self.deadline}"
+
+    @property
+    def is_ladder(self) -> bool:
+        return self.kind in LADDER_KINDS
+
+    @property
+    def badge(self) -> str:
+        return self.get_level_display() if self.is_ladder else self.get_kind_display()
+
+    @property
+    def sentence(self) -> str:
+        """The notice as one readable sentence (notices/wording.py)."""
+        from .wording import sentence
+
+        return sentence(self)
+
+    @property
+    def url(self) -> str:
+        """Where the notice leads: its hazard, tip-off or the run log."""
+        from .wording import target_url
+
+        return target_url(self)
 
     @property
     def summary(self) -> str:
         """What the notice says about time, e.g. "已逾期 7 天" or "距整改期限还有 3 天"."""
+        if not self.is_ladder:
+            return self.sentence
         if self.level == NoticeLevel.REMINDER:
             if self.overdue_days >= 0:
                 return gettext("今天到期")
@@ -189,8 +238,18 @@ class Notice(models.Model):
 
 class DeliveryQuerySet(JurisdictionQuerySet):
     def inbox_of(self, user) -> "DeliveryQuerySet":
-        """A user's in-app messages about hazards they may (still) see."""
-        return self.visible_to(user).filter(recipient=user, channel=Channel.INAPP)
+        """A user's in-app messages about what they may (still) see: hazards (their jurisdiction
+        or their enterprise), tip-offs (their jurisdiction) and, for administrators, run alarms."""
+        from accounts.jurisdiction import jurisdiction_q
+
+        from .selectors import is_administrator
+
+        about = jurisdiction_q(user, region_field="notice__hazard__region",
+                               enterprise_field="notice__hazard__enterprise")
+        about |= jurisdiction_q(user, region_field="notice__tipoff_event__tipoff__region")
+        if is_administrator(user):
+            about |= Q(notice__kind=NoticeKind.RUN_ALARM)
+        return self.filter(about, recipient=user, channel=Channel.INAPP)
 
     def unread(self) -> "DeliveryQuerySet":
         return self.filter(read_at__isnull=True)
@@ -261,3 +320,24 @@ class EscalationCatchUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class NoticePreference(models.Model):
+    """A user's choice of channels for one kind of notice (消息设置). In-app is always on; without
+    a row the defaults apply (choices.DEFAULT_EMAIL / DEFAULT_WEBHOOK via notices.preferences)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="notice_preferences")
+    kind = models.CharField(_("消息类型"), max_length=16, choices=NoticeKind.choices)
+    email = models.BooleanField(_("电子邮件"), default=True)
+    webhook = models.BooleanField(_("群机器人"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("消息设置")
+        verbose_name_plural = _("消息设置")
+        ordering = ["user_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

@@ -14,7 +14,7 @@ from accounts.models import Region, User
 
 from .choices import Channel, DeliveryStatus, RunStatus
 from .catchup import last_scheduled_time
-from .models import Delivery, EscalationPolicy, EscalationRun, Notice
+from .models import NOTICE_RELATED, Delivery, EscalationPolicy, EscalationRun, Notice
 from .policy import DEFAULT_LADDER, Ladder, nearest_policy
 
 # The nightly run is expected to have finished this long after its scheduled hour.
@@ -32,7 +32,7 @@ def unread_count(*, user: User) -> int:
 
 def inbox(*, user: User, unread_only: bool = False, kind: str = "") -> QuerySet[Delivery]:
     """A user's hazard notices, unread first, then newest first; `kind` a NoticeKind value or ""."""
-    rows = Delivery.objects.inbox_of(user).select_related("notice__hazard")
+    rows = Delivery.objects.inbox_of(user).select_related(*NOTICE_RELATED)
     if unread_only:
         rows = rows.unread()
     if kind:

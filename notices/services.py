@@ -18,6 +18,7 @@ from typing import Iterable
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from hazardtrack.errors import DomainError
 
 from . import channels
 from .choices import Channel, DeliveryStatus
-from .models import Delivery, EscalationPolicy
+from .models import NOTICE_RELATED, Delivery, EscalationPolicy
 from .policy import LADDER_FIELDS
 from .selectors import is_administrator
 
@@ -67,7 +68,7 @@ def deliver_pending(*, batch_size: int | None = None) -> DeliveryReport:
         return report
     rows = list(
         Delivery.objects.filter(id__in=ids)
-        .select_related("notice__hazard__enterprise", "recipient", "endpoint")
+        .select_related(*NOTICE_RELATED, "notice__hazard__enterprise", "recipient", "endpoint")
         .order_by("notice__level", "notice_id")
     )
     groups: dict[tuple, list[Delivery]] = defaultdict(list)
@@ -150,10 +151,12 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 def build_message(notices: list) -> channels.Message:
     items = [{
-        "notice": n, "hazard": n.hazard, "level": n.get_level_display(), "describe": n.summary,
-        "url": settings.SITE_URL + reverse("hazards:detail", args=[n.hazard_id]),
+        "notice": n, "hazard": n.hazard, "level": n.badge, "describe": n.summary,
+        "url": settings.SITE_URL + n.url,
     } for n in notices]
-    if len(items) == 1:
+    if len(items) == 1 and items[0]["hazard"] is None:
+        subject = _("【%(kind)s】%(text)s") % {"kind": items[0]["level"], "text": items[0]["describe"]}
+    elif len(items) == 1:
         subject = _("【%(level)s】%(code)s %(title)s") % {
             "level": items[0]["level"], "code": items[0]["hazard"].code, "title": items[0]["hazard"].title}
     else:
@@ -171,10 +174,9 @@ def build_message(notices: list) -> channels.Message:
 
 def notice_mark_read(*, user: User, delivery_id: int) -> Delivery:
     """Mark one of the user's in-app messages read; 404 for anything else."""
-    from accounts.jurisdiction import get_visible_or_404
-
-    delivery = get_visible_or_404(Delivery.objects.select_related("notice"), user,
-                                  pk=delivery_id, recipient=user, channel=Channel.INAPP)
+    delivery = Delivery.objects.inbox_of(user).select_related(*NOTICE_RELATED).filter(pk=delivery_id).first()
+    if delivery is None:
+        raise Http404
     if delivery.read_at is None:
         delivery.read_at = timezone.now()
         Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=delivery.read_at)
@@ -238,3 +240,21 @@ def escalation_policy_save(*, actor: User, region: Region, values: dict[str, int
                target=f"notices.escalationpolicy:{region.code} {region.name}",
                detail={"escalation_policy": region.code, "created": created, "changes": changes})
     return policy, changes
+
+
+# --- 消息设置 ------------------------------------------------------------------------------------
+
+def notice_preferences_save(*, user: User, values: dict[str, tuple[bool, bool]]) -> int:
+    """Save a user's channels per kind (in-app always on); returns how many kinds changed."""
+    from .models import NoticePreference
+    from .preferences import preferences_of
+
+    before = preferences_of(user)
+    changed = {kind: pair for kind, pair in values.items() if before.get(kind) != tuple(pair)}
+    if changed:
+        NoticePreference.objects.bulk_create(
+            [NoticePreference(user=user, kind=kind, email=email, webhook=webhook)
+             for kind, (email, webhook) in changed.items()],
+            update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email", "webhook", "updated_at"],
+        )
+    return len(changed)

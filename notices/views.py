@@ -19,7 +19,7 @@ from hazardtrack.errors import DomainError
 
 from . import selectors, services, sources
 from .choices import NoticeKind
-from .forms import EscalationPolicyForm
+from .forms import EscalationPolicyForm, NoticePreferencesForm
 from .models import EscalationPolicy
 from .policy import LADDER_FIELDS
 
@@ -41,12 +41,12 @@ def inbox(request):
 @login_required
 @require_POST
 def read(request, pk: int):
-    """Mark one message read, then open its hazard (or go back to the inbox)."""
+    """Mark one message read, then open what it is about (or go back to the inbox)."""
     delivery = services.notice_mark_read(user=request.user, delivery_id=pk)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect("hazards:detail", pk=delivery.notice.hazard_id)
+    return redirect(delivery.notice.url)
 
 
 @login_required
@@ -56,6 +56,23 @@ def read_all(request):
     for source in sources.registered():
         source.mark_all_read(user=request.user)
     return redirect("notices:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """消息设置: which kinds of notice also come by email or group robot (in-app always)."""
+    from .preferences import preferences_of, robot_available
+
+    form = NoticePreferencesForm(request.POST or None, user=request.user, robot=robot_available(request.user),
+                                 initial_values=preferences_of(request.user))
+    if request.method == "POST":
+        if form.is_valid():
+            changed = services.notice_preferences_save(user=request.user, values=form.values())
+            messages.success(request, _("消息设置已保存。") if changed else _("消息设置没有变化。"))
+            return redirect("notices:preferences")
+    return render(request, "notices/preferences.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required

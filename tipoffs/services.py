@@ -28,6 +28,7 @@ from accounts.models import Department, Region, User
 from hazards.attachments import CheckedUpload, check_upload
 from hazards.choices import EventAction, HazardSource, HazardStatus
 from hazards.duplicates import duplicate_candidates
+from hazards.events import announce
 from hazards.models import Hazard
 from hazards.reporting import PossibleDuplicates, hazard_to_link
 from hazards.services import hazard_create, record_event
@@ -121,10 +122,12 @@ def _store_photo(tipoff: TipOff, checked: CheckedUpload) -> TipOffPhoto:
 
 def _record(tipoff: TipOff, *, actor, action: str, from_status: str, comment: str = "",
             changes: dict | None = None) -> TipOffEvent:
-    return TipOffEvent.objects.create(
+    event = TipOffEvent.objects.create(
         tipoff=tipoff, action=action, actor=actor, from_status=from_status, to_status=tipoff.status,
         comment=comment, changes=changes or {},
     )
+    announce(event)  # listeners (event notices) write in this same transaction
+    return event
 
 
 def tipoff_submit(*, data: dict, photos=(), channel: str = Channel.WEB, api_client: Open311Client | None = None,

@@ -20,6 +20,7 @@ from accounts.models import Enterprise, User
 from hazards.choices import HazardStatus
 from hazards.escalation import TEST_PAUSE_ENV, run_escalation
 from hazards.models import Hazard
+from notices.choices import LADDER_KINDS
 from notices.models import Notice
 from tests.factories import EnterpriseFactory, HazardFactory, enterprise_contact, inspector, region, supervisor
 
@@ -77,7 +78,8 @@ def escalate(as_of: datetime.date, **kw):
 
 
 def rungs(hazard: Hazard) -> list[tuple[int, datetime.date]]:
-    return list(Notice.objects.filter(hazard=hazard).order_by("deadline", "level").values_list("level", "deadline"))
+    """The ladder's notices of a hazard (event notices, e.g. of an extension, are not rungs)."""
+    return list(Notice.objects.filter(hazard=hazard, kind__in=LADDER_KINDS).order_by("deadline", "level").values_list("level", "deadline"))
 
 
 # --- a group robot: a real HTTP server -----------------------------------------------------
