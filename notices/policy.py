@@ -44,6 +44,18 @@ class Ladder:
             return 0
         return None
 
+    def rung_days(self, *, rung: int, hazard_level: str) -> int:
+        """The day of rung `rung` relative to the deadline under this ladder: negative for the
+        reminder (days before), else days overdue — the thresholds `level_due` compares with."""
+        major = hazard_level == HazardLevel.MAJOR
+        if rung == 0:
+            return -self.remind_days(hazard_level)
+        if rung == 1:
+            return self.LEVEL1_DAYS
+        if rung == 2:
+            return self.level2_days_major if major else self.level2_days_general
+        return self.level3_days_major if major else self.level3_days_general
+
 
 DEFAULT_LADDER = Ladder()
 LADDER_FIELDS = (
@@ -55,16 +67,24 @@ LADDER_FIELDS = (
 REGION_LENGTHS_DEEPEST_FIRST = tuple(sorted(REGION_CODE_LENGTH.values(), reverse=True))
 
 
+def _prefixes(region_code: str) -> list[str]:
+    return [region_code[:n] for n in REGION_LENGTHS_DEEPEST_FIRST if n <= len(region_code)]
+
+
 def nearest_policy(region_code: str):
     """The EscalationPolicy of the nearest ancestor (or the region itself) that has one, with its
     region; None when none has. One query."""
-    from django.db.models.functions import Length
+    return nearest_policies([region_code])[region_code]
 
+
+def nearest_policies(region_codes) -> dict:
+    """`nearest_policy` of many regions at once: {region code: policy or None}, one query."""
     from .models import EscalationPolicy
 
-    prefixes = [region_code[:n] for n in REGION_LENGTHS_DEEPEST_FIRST if n <= len(region_code)]
-    return (EscalationPolicy.objects.filter(region_id__in=prefixes).select_related("region")
-            .order_by(Length("region_id").desc()).first())
+    codes = set(region_codes)
+    wanted = {prefix for code in codes for prefix in _prefixes(code)}
+    found = {p.region_id: p for p in EscalationPolicy.objects.filter(region_id__in=wanted).select_related("region")}
+    return {code: next((found[p] for p in _prefixes(code) if p in found), None) for code in codes}
 
 
 def ladder_for_region(region_code: str) -> Ladder:

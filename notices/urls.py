@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/read/", views.read, name="read"),
     path("read-all/", views.read_all, name="read-all"),
     path("runs/", views.runs, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run-detail"),
     path("policy/", views.policy, name="policy"),
 ]
