@@ -78,6 +78,15 @@ def nearest_to_region(queryset: models.QuerySet, region_code: str, *, field: str
             .order_by(Length(field).desc()).first())
 
 
+def nearest_to_regions(queryset: models.QuerySet, region_codes, *, field: str = "region_id") -> dict:
+    """`nearest_to_region` for many regions at once: {region code: row or None}. One query."""
+    codes = set(region_codes)
+    chains = {code: region_and_ancestors(code) for code in codes}
+    found = {getattr(row, field): row
+             for row in queryset.filter(**{f"{field}__in": {c for chain in chains.values() for c in chain}})}
+    return {code: next((found[c] for c in chain if c in found), None) for code, chain in chains.items()}
+
+
 def nearest_to_region_sql(*, table: str, alias: str, region_column: str, columns: tuple[str, ...],
                           on: str = "") -> tuple[str, dict[str, str]]:
     """The SQL twin of `nearest_to_region` for set-based statements: LEFT JOINs of `table` once per

@@ -656,6 +656,9 @@ SCENARIOS: list[tuple[str, int, dict]] = [
     ("confirmed", 9, {}),
     ("reported", 20, {}),
     ("rejected", 12, {}),
+    # The `enterprise` login's own unit: one hazard overdue, one due soon (its inbox and 待办).
+    ("overdue", 1, {"first_enterprise": True, "county": "430522"}),
+    ("due_soon", 1, {"first_enterprise": True, "county": "430522"}),
 ]
 
 COUNTY_WEIGHTS = {"430522": 78, "430407": 9, "431002": 7, "430211": 6}

@@ -19,9 +19,12 @@ from .ladder import due_soon_sql
 from .models import ExtensionRequest, Hazard, ResumeApplication
 from .search import search_hazards
 from .transitions import STAFF as VERIFIER_ROLES
+from .transitions import SUPERVISORS as SIGNER_ROLES
+from .transitions import sign_off_allowed_q
 
 BOOLEAN_CHOICES = (("", _("不限")), ("1", _("是")), ("0", _("否")))
-MINE_CHOICES = (("found", _("我上报的")), ("inspecting", _("我跟踪的")), ("verifiable", _("待我复查的")))
+MINE_CHOICES = (("found", _("我上报的")), ("inspecting", _("我跟踪的")), ("verifiable", _("待我复查的")),
+                ("signable", _("待我销号的")))
 
 
 def _with_pending(queryset, value, pending):
@@ -193,6 +196,10 @@ class HazardFilterSet(django_filters.FilterSet):
             return queryset.filter(found_by=user)
         if value == "inspecting":
             return queryset.filter(assigned_inspector=user)
+        if value == "signable":  # what the sign-off transition allows this user (listing level included)
+            if user.role not in SIGNER_ROLES and not user.is_superuser:
+                return queryset.none()
+            return queryset.filter(sign_off_allowed_q(user))
         # "verifiable": what the verify transition allows (hazards/transitions.py): staff, not
         # the one who reported the rectification.
         if user.role not in VERIFIER_ROLES and not user.is_superuser:

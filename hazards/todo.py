@@ -15,13 +15,14 @@ from accounts.choices import Role
 from accounts.models import User
 
 from .filtersets import HazardFilterSet
+from .models import local_today
 from .selectors import hazard_queryset
 
 S_REPORTED, S_REJECTED, S_VERIFIED, S_SIGNED_OFF = "reported", "rejected", "verified", "signed_off"
 SUPERVISOR_ITEMS = (
     ("to_confirm", _("待认定的上报隐患"), {"status": [S_REPORTED]}),
     ("extensions", _("待审批的延期申请"), {"extension_pending": "1"}),
-    ("to_sign_off", _("复查通过、待销号"), {"status": [S_VERIFIED]}),
+    ("to_sign_off", _("复查通过、待销号"), {"mine": "signable"}),
     ("resume_reviews", _("待审查的复产申请"), {"resume_pending": "1"}),
 )
 ITEMS = {
@@ -46,12 +47,31 @@ ITEMS = {
 }
 
 
+# Items that also list their first hazards, each with the days left before its deadline.
+LISTED_ITEMS = {"to_rectify"}
+LISTED_ROWS = 20
+
+
 @dataclass(frozen=True)
 class TodoItem:
     key: str
     label: str
     count: int
     url: str
+    # For LISTED_ITEMS: the first LISTED_ROWS hazards by deadline, each {"id", "code", "title",
+    # "url", "deadline" (ISO date or None), "days_left" (negative: days overdue; None: no deadline), "days_overdue"}.
+    hazards: list[dict] | None = None
+
+
+def _listed(rows) -> list[dict]:
+    """The first hazards of an item with their days left, one query."""
+    today = local_today()
+    rows = [(h, (h.current_deadline - today).days if h.current_deadline else None)
+            for h in rows.only("id", "code", "title", "current_deadline")[:LISTED_ROWS]]
+    return [{"id": h.pk, "code": h.code, "title": h.title, "url": reverse("hazards:detail", args=[h.pk]),
+             "deadline": h.current_deadline.isoformat() if h.current_deadline else None,
+             "days_left": days, "days_overdue": max(0, -days) if days is not None else None}
+            for h, days in rows]
 
 
 def _params(params: dict) -> QueryDict:
@@ -62,13 +82,16 @@ def _params(params: dict) -> QueryDict:
 
 
 def todo_list(*, user: User) -> list[TodoItem]:
-    """The user's to-do items, counted in one query whatever their number of rows."""
+    """The user's to-do items, counted in one query whatever their number of rows (and one more
+    per listed item for its first rows)."""
     items = ITEMS.get(user.role, SUPERVISOR_ITEMS if user.is_superuser else ())
     if not items:
         return []
-    parts, params = [], []
-    for _key, _label, filters in items:
+    parts, params, listed = [], [], {}
+    for key, _label, filters in items:
         rows = HazardFilterSet(_params(filters), queryset=hazard_queryset(user=user), user=user).qs
+        if key in LISTED_ITEMS:
+            listed[key] = rows
         sql, args = rows.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS t)")
         params.extend(args)
@@ -76,5 +99,6 @@ def todo_list(*, user: User) -> list[TodoItem]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         counts = cursor.fetchone()
     ledger = reverse("hazards:ledger")
-    return [TodoItem(key, str(label), count, f"{ledger}?{urlencode(filters, doseq=True)}")
+    return [TodoItem(key, str(label), count, f"{ledger}?{urlencode(filters, doseq=True)}",
+                     _listed(listed[key]) if key in listed and count else ([] if key in listed else None))
             for (key, label, filters), count in zip(items, counts)]

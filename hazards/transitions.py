@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.db.models import Q
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,12 +50,37 @@ def _not_the_rectification_reporter(hazard: Hazard, user) -> None:
         raise DomainError("role_not_allowed", _("复查须由监管部门人员现场进行。"))
 
 
+def _levels_within_reach(user) -> set[ListingLevel]:
+    """The listing levels whose major hazards `user` may sign off and review: their own level
+    and those below it (admins without a region: all levels)."""
+    own_length = len(user.region_id) if user.region_id else 0
+    return {level for level in ListingLevel if own_length <= REGION_CODE_LENGTH[level]}
+
+
 def _level_short_of(hazard: Hazard, user) -> ListingLevel | None:
     """The level a major hazard's sign-off and resume review need — its listing level, county
     when not listed — when `user` sits below it; None when the user's level suffices."""
     required = ListingLevel(hazard.listing_level or ListingLevel.COUNTY)
-    own_length = len(user.region_id) if user.region_id else 0  # admins without a region: all levels
-    return required if own_length > REGION_CODE_LENGTH[required] else None
+    return None if required in _levels_within_reach(user) else required
+
+
+def listing_level_suffices_q(user) -> Q:
+    """`_level_short_of(hazard, user) is None` as a filter: general hazards, and major hazards
+    whose listing level (county when not listed) is within the user's reach. The to-do counts
+    (hazards/todo.py) select with it, so they count what the user may actually sign off."""
+    reach = _levels_within_reach(user)
+    allowed = Q(listing_level__in=[level.value for level in reach])
+    if ListingLevel.COUNTY in reach:
+        allowed |= Q(listing_level="")
+    return ~Q(level=HazardLevel.MAJOR) | allowed
+
+
+def sign_off_allowed_q(user) -> Q:
+    """The sign-off's status and level rules as a filter (the evidence guards hold for every
+    verified hazard: verification needs the after-photos): verified, the signer's level suffices,
+    and a major hazard under 停产停业 has passed its resume review first."""
+    return (Q(status=S.VERIFIED) & listing_level_suffices_q(user)
+            & ~Q(level=HazardLevel.MAJOR, production_suspended=True))
 
 
 def _signer_level_suffices(hazard: Hazard, user) -> None:

@@ -135,6 +135,20 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 # queries (a province-wide count, a search total) compiling costs 20–100 ms more than it saves.
 if IS_POSTGRES:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Reads on a replica (hazardtrack/db_router.py, docs/scaling.md): an optional streaming standby
+# serving the GETs of dashboards, reports and exports; a user who wrote reads from the primary
+# for REPLICA_READ_YOUR_WRITES_SECONDS. Unset: no router, no middleware, as before.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "30"))
+REPLICA_ROUTER = "hazardtrack.db_router.ReplicaRouter"
+REPLICA_MIDDLEWARE = "hazardtrack.db_router.ReplicaReadsMiddleware"
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database streams to the standby too
+    DATABASE_ROUTERS = [REPLICA_ROUTER]
+    # Outermost but the request log: it must see the session's save at the end of a login.
+    MIDDLEWARE.insert(1, REPLICA_MIDDLEWARE)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

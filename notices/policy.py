@@ -43,6 +43,15 @@ def nearest_policy(region_code: str):
     return nearest_to_region(EscalationPolicy.objects.select_related("region"), region_code)
 
 
+def nearest_policies(region_codes) -> dict:
+    """`nearest_policy` of many regions at once: {region code: policy or None}, one query."""
+    from accounts.jurisdiction import nearest_to_regions
+
+    from .models import EscalationPolicy
+
+    return nearest_to_regions(EscalationPolicy.objects.select_related("region"), region_codes)
+
+
 def ladder_for_region(region_code: str) -> Ladder:
     """The ladder of the nearest ancestor (or the region itself) that has a policy."""
     policy = nearest_policy(region_code)

@@ -15,7 +15,7 @@ from accounts.models import Region, User
 from .choices import Channel, DeliveryStatus, RunStatus
 from .catchup import last_scheduled_time
 from .models import NOTICE_RELATED, Delivery, EscalationPolicy, EscalationRun, Notice
-from .policy import DEFAULT_LADDER, Ladder, nearest_policy
+from .policy import DEFAULT_LADDER, Ladder, nearest_policies, nearest_policy
 
 # The nightly run is expected to have finished this long after its scheduled hour.
 RUN_GRACE = datetime.timedelta(hours=1)
@@ -64,8 +64,59 @@ def is_administrator(user: User) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
 
 
-def recent_runs(*, limit: int = 30) -> QuerySet[EscalationRun]:
-    return EscalationRun.objects.order_by("-started_at", "-id")[:limit]
+def may_read_runs(user: User) -> bool:
+    """The run log: administrators in full; supervisors read what the runs escalated in their
+    jurisdiction (read only)."""
+    return is_administrator(user) or bool(
+        user and user.is_authenticated and user.role == Role.SUPERVISOR and user.region_id)
+
+
+def _escalations_of(user: User) -> Q:
+    """The notices (reminders and escalations) of hazards in the user's jurisdiction, as a
+    filter over EscalationRun (accounts/jurisdiction.py decides the scope)."""
+    return jurisdiction_q(user, region_field="notices__hazard__region")
+
+
+def recent_runs(*, user: User | None = None, limit: int = 30) -> QuerySet[EscalationRun]:
+    """The latest runs. For a supervisor each carries `mine_reminders`, `mine_level1..3`: what it
+    sent in their jurisdiction (one query, the run's own totals being province-wide)."""
+    runs = EscalationRun.objects.order_by("-started_at", "-id")
+    if user is not None and not is_administrator(user):
+        mine = _escalations_of(user)
+        runs = runs.annotate(
+            mine_reminders=Count("notices", filter=mine & Q(notices__level=0)),
+            **{f"mine_level{n}": Count("notices", filter=mine & Q(notices__level=n)) for n in (1, 2, 3)},
+        )
+    return runs[:limit]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """One notice of a run with the rule that applied: the escalation policy of the nearest
+    region up the tree (None: the defaults) and the day threshold of its rung (days before the
+    deadline for a reminder, days overdue for an escalation)."""
+
+    notice: Notice
+    policy: EscalationPolicy | None
+    threshold_days: int
+
+
+def run_escalations(*, user: User, run: EscalationRun) -> QuerySet[Notice]:
+    """The notices `run` wrote about hazards the user may see, highest rung first."""
+    return (Notice.objects.visible_to(user).filter(run=run)
+            .select_related("hazard__region", "hazard__enterprise").order_by("-level", "hazard__region_id", "id"))
+
+
+def with_rules(notices) -> list[Escalation]:
+    """Each notice with the rule it followed (policy.nearest_policies: one query for the page)."""
+    notices = list(notices)
+    policies = nearest_policies(n.hazard.region_id for n in notices)
+    rows = []
+    for n in notices:
+        policy = policies[n.hazard.region_id]
+        ladder = policy.ladder if policy else DEFAULT_LADDER
+        rows.append(Escalation(n, policy, abs(ladder.rung_days(rung=n.level, hazard_level=n.hazard.level))))
+    return rows
 
 
 def failed_delivery_count() -> int:

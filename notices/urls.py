@@ -9,5 +9,6 @@ urlpatterns = [
     path("read-all/", views.read_all, name="read-all"),
     path("preferences/", views.preferences, name="preferences"),
     path("runs/", views.runs, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run-detail"),
     path("policy/", views.policy, name="policy"),
 ]

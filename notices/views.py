@@ -9,18 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hazardtrack.errors import DomainError
 
 from . import selectors, services, sources
 from .choices import NoticeKind
 from .forms import EscalationPolicyForm, NoticePreferencesForm
-from .models import EscalationPolicy
+from .models import EscalationPolicy, EscalationRun
 from .policy import LADDER_FIELDS
 
 
@@ -76,13 +76,32 @@ def preferences(request):
 
 
 @login_required
+@require_GET
 def runs(request):
-    if not selectors.is_administrator(request.user):
+    """The nightly runs: administrators see everything; a supervisor reads (only) what each run
+    did in their jurisdiction."""
+    if not selectors.may_read_runs(request.user):
         raise PermissionDenied
+    admin = selectors.is_administrator(request.user)
     return render(request, "notices/runs.html", {
-        "runs": selectors.recent_runs(),
+        "runs": selectors.recent_runs(user=request.user), "is_admin": admin,
         "health": selectors.escalation_health(user=request.user),
-        "failed_deliveries": selectors.failed_delivery_count(),
+        "failed_deliveries": selectors.failed_delivery_count() if admin else 0,
+    })
+
+
+@login_required
+@require_GET
+def run_detail(request, pk: int):
+    """One run's reminders and escalations in the user's jurisdiction, each with the rule
+    (督办规则) that applied. Read only."""
+    if not selectors.may_read_runs(request.user):
+        raise PermissionDenied
+    run = get_object_or_404(EscalationRun, pk=pk)
+    page = Paginator(selectors.run_escalations(user=request.user, run=run), 50).get_page(request.GET.get("page"))
+    return render(request, "notices/run_detail.html", {
+        "run": run, "page": page, "rows": selectors.with_rules(page.object_list),
+        "is_admin": selectors.is_administrator(request.user),
     })
 
 

@@ -10,6 +10,7 @@ from .models import IssuingBody, Report, Subscription
 from .services import report_generate
 
 DEMO_SUBSCRIPTIONS = (
+    ("admin", ReportKind.MONTHLY, "4305", False),  # the administrator's inbox has last month's 月报
     ("city", ReportKind.MONTHLY, "4305", True),
     ("city", ReportKind.WEEKLY, "4305", False),
     ("supervisor", ReportKind.DAILY, "430522", False),

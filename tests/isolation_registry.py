@@ -135,7 +135,7 @@ class Scoped:
 class ListOf:
     build: Callable[[World, Place, Any], Target]
     query: dict = field(default_factory=dict)
-    kwargs: dict = field(default_factory=dict)  # URL kwargs of a list that has some (e.g. a format)
+    kwargs: dict | Callable[["World"], dict] = field(default_factory=dict)  # URL kwargs of a list that has some
     refused_for: tuple[str, ...] = ()  # roles the page is not for: 403/404 and nothing shown
     own_hidden_for: tuple[str, ...] = ()
 
@@ -222,6 +222,25 @@ def inbox_message(w: World, place: Place, user) -> Target:
     return Target(kwargs={"pk": delivery.pk}, markers=target.markers, obj=delivery)
 
 
+def _iso_run(w: World):
+    """The one nightly run the isolation world's escalations belong to."""
+    from notices.models import EscalationRun
+
+    run, _created = EscalationRun.objects.get_or_create(worker="isolation", defaults={"as_of": _days(0)})
+    return run
+
+
+def run_escalation(w: World, place: Place, user) -> Target:
+    """A level-2 escalation of a hazard of `place`, written by the isolation world's run."""
+    from notices.choices import NoticeKind
+    from notices.models import Notice
+
+    target = hazard(w, place, user, status="rectifying", original_deadline=_days(-8), current_deadline=_days(-8))
+    Notice.objects.create(hazard=target.obj, kind=NoticeKind.OVERDUE, level=2, deadline=_days(-8),
+                          as_of=_days(0), overdue_days=8, run=_iso_run(w))
+    return target
+
+
 def _days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
 
@@ -267,7 +286,9 @@ ROUTES: dict[str, Any] = {
     "notices:inbox": ListOf(inbox_message),
     "notices:read": Scoped(inbox_message, methods=("POST",)),
     "notices:read-all": LoginOnly(methods=("POST",)),
-    "notices:runs": AdminOnly(),
+    "notices:runs": LoginOnly(build=run_escalation),
+    "notices:run-detail": ListOf(run_escalation, kwargs=lambda w: {"pk": _iso_run(w).pk},
+                                 refused_for=("inspector", "enterprise", "grid")),
     "notices:policy": AdminOnly(methods=("GET", "POST")),
     # API: accounts
     "api:auth-token": Public(methods=("POST",)),

@@ -245,7 +245,7 @@ def _check_scoped(route: Route, rule: Scoped, world):
 
 
 def _check_list(route: Route, rule: ListOf, world):
-    url = url_of(route, rule.kwargs)
+    url = url_of(route, _kwargs(rule, world))
     for role in rule.refused_for:  # roles this page is not for: refused, and shown nothing
         user = world.users[role]
         foreign = [rule.build(world, place, user) for place in (world.own, *world.foreign_places(role))]

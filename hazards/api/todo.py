@@ -11,6 +11,13 @@ from hazards.todo import todo_list
 TODO_ITEMS = inline_serializer("TodoEntry", many=True, fields={
     "key": serializers.CharField(), "label": serializers.CharField(), "count": serializers.IntegerField(),
     "url": serializers.CharField(help_text="台账链接（筛选出所计的隐患）"),
+    "hazards": serializers.ListField(
+        child=inline_serializer("TodoHazard", fields={
+            "id": serializers.IntegerField(), "code": serializers.CharField(), "title": serializers.CharField(),
+            "url": serializers.CharField(), "deadline": serializers.DateField(allow_null=True),
+            "days_left": serializers.IntegerField(allow_null=True, help_text="距整改期限天数，负数为已逾期天数"),
+            "days_overdue": serializers.IntegerField(allow_null=True, help_text="已逾期天数（未逾期为0）"),
+        }), allow_null=True, help_text="待整改隐患的前20条（按期限），其他事项为 null"),
 })
 
 

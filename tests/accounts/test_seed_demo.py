@@ -44,3 +44,32 @@ def test_seed_demo_twice_changes_nothing_and_every_demo_login_works():
     assert EscalationRun.objects.filter(as_of=today, status=RunStatus.SUCCEEDED).count() == 1
     inboxes = set(Delivery.objects.filter(channel=Channel.INAPP).values_list("recipient__username", flat=True))
     assert {"inspector", "supervisor", "city"} <= inboxes, inboxes
+
+
+# Every demo role's inbox (hazard notices, reports, accidents: the bell's count) and 待办.
+DEMO_ROLES = ("admin", "inspector", "supervisor", "city", "enterprise", "inspector2")
+# The grid worker is told of its reports' fate by transition notices (issue #15 item 4), not
+# by the nightly job: its 待办 only is asserted.
+TODO_ONLY = ("grid",)
+
+
+def test_after_seed_demo_every_demo_roles_inbox_and_todo_list_show_real_items(client):
+    from accounts.models import User
+    from hazards.todo import todo_list
+    from notices.selectors import unread_count
+
+    call_command("seed_demo", stdout=io.StringIO())
+    empty = {}
+    for username in DEMO_ROLES + TODO_ONLY:
+        user = User.objects.get(username=username)
+        messages = unread_count(user=user)
+        todo = {item.key: item.count for item in todo_list(user=user)}
+        if (not messages and username not in TODO_ONLY) or not any(todo.values()):
+            empty[username] = (messages, todo)
+    assert not empty, empty
+    # The enterprise contact's unit: something overdue and something due soon, with days shown.
+    client.force_login(User.objects.get(username="enterprise"))
+    rows = {i["key"]: i for i in client.get("/api/todo/").json()}["to_rectify"]["hazards"]
+    assert any(r["days_left"] < 0 for r in rows) and any(0 <= r["days_left"] <= 3 for r in rows), rows
+    body = client.get("/notices/").content.decode()
+    assert "已逾期" in body

@@ -120,3 +120,70 @@ def test_the_page_the_home_page_and_the_api_agree(client):
         assert f'href="{item["url"].replace("&", "&amp;")}" data-testid="todo-{item["key"]}"' in page.content.decode()
         assert f'data-testid="todo-{item["key"]}"' in home
     assert all(ledger_count(boss, i["url"]) == i["count"] for i in api)
+
+
+def test_a_supervisor_counts_only_the_major_hazards_their_level_may_sign_off():
+    """销号 of a major hazard needs the level that listed it (county when not listed) and a
+    passed resume review under 停产停业 (hazards/transitions.py): the count follows the same rules."""
+    place = EnterpriseFactory(region=region("430522100"))
+    verified = {"enterprise": place, "status": HazardStatus.VERIFIED}
+    HazardFactory(**verified)  # general
+    HazardFactory(**verified, level="major")  # not listed: county level
+    HazardFactory(**verified, level="major", listing_level="county")
+    HazardFactory(**verified, level="major", listing_level="city")
+    HazardFactory(**verified, level="major", listing_level="province")
+    HazardFactory(**verified, level="major", listing_level="county", production_suspended=True)
+    county_boss, city_boss = supervisor("430522"), supervisor("4305")
+    province_admin = UserFactory(role=Role.ADMIN, region=region("43"))
+    assert counts(county_boss)["to_sign_off"] == 3
+    assert counts(city_boss)["to_sign_off"] == 4
+    assert counts(province_admin)["to_sign_off"] == 5
+    for user in (county_boss, city_boss, province_admin):
+        assert_links_match(user)
+
+
+def test_the_sign_off_count_agrees_with_the_transition_rules():
+    from hazards.transitions import _production_resumed, _signer_level_suffices
+    from hazardtrack.errors import DomainError
+
+    place = EnterpriseFactory(region=region("430522100"))
+    for level, listing, suspended in (("general", "", False), ("major", "", False), ("major", "city", False),
+                                      ("major", "province", False), ("major", "county", True)):
+        HazardFactory(enterprise=place, status=HazardStatus.VERIFIED, level=level, listing_level=listing,
+                      production_suspended=suspended)
+
+    def may(hazard, user):
+        try:
+            _signer_level_suffices(hazard, user)
+            _production_resumed(hazard, user)
+        except DomainError:
+            return False
+        return True
+
+    for user in (supervisor("430522"), supervisor("4305")):
+        rows, _filterset = hazard_list(user=user, params=QueryDict("status=verified"))
+        assert counts(user)["to_sign_off"] == sum(may(h, user) for h in rows)
+
+
+def test_the_enterprise_contact_sees_days_left_or_overdue_for_each_hazard_to_rectify(client):
+    here, _people = make_world()
+    contact = enterprise_contact(here)
+    client.force_login(contact)
+    api = {i["key"]: i for i in client.get("/api/todo/").json()}
+    rows = api["to_rectify"]["hazards"]
+    assert [(r["days_left"], r["days_overdue"]) for r in rows] == [(-3, 3), (2, 0), (5, 0)]
+    assert rows[0]["deadline"] == days_from_today(-3).isoformat()
+    assert api["redo"]["hazards"] is None
+    body = client.get(reverse("todo")).content.decode()
+    assert "逾期 3 天" in body and "剩 2 天" in body and "剩 5 天" in body
+    assert f'href="{rows[0]["url"]}"' in body
+    assert "逾期 3 天" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_the_enterprise_list_takes_two_queries_however_many_hazards(django_assert_num_queries, n):
+    here, _people = make_world(n)
+    contact = enterprise_contact(here)
+    with django_assert_num_queries(2):
+        items = {i.key: i for i in todo_list(user=contact)}
+    assert len(items["to_rectify"].hazards) == min(3 * n, 20)
