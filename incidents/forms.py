@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
-from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, MultipleFileField, MultipleFileInput, photo_field
+from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
+from hazardtrack.uploads import MultipleFileField, MultipleFileInput, photo_field
 
 from . import services, statistics
 from .choices import IncidentAttachmentKind, IncidentType, ListingLevel
