@@ -221,6 +221,11 @@ class AttachmentForm(ActionForm):
     files = _documents_field(_("文件（照片或PDF）"))
     comment = forms.CharField(label=_("说明"), required=False)
 
+    def clean(self):
+        data = super().clean()
+        services.incident_add_attachments_problems(kind=data.get("kind"), files=data.get("files")).add_to_form(self)
+        return data
+
     def run(self, *, actor):
         d = self.cleaned_data
         return services.incident_add_attachments(incident_id=self.incident.pk, actor=actor, kind=d["kind"],
