@@ -12,36 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from accounts.models import Enterprise, Region, Sector, User
 from hazardtrack.dates import local_today
+from hazardtrack.formats import cn_date
+from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin, photo_field
 
 from . import services
 from .choices import HazardCategory, HazardLevel, HazardSource, ListingLevel, ResumeReviewStatus
 from .models import RESUME_REVIEW_DAYS, Hazard, RectificationPlan
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; the content checks happen in the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def photo_field(label, *, camera: bool = True) -> MultipleFileField:
-    attrs = {"accept": "image/*", "data-preview": "1"}
-    if camera:
-        attrs["capture"] = "environment"  # phones open the rear camera
-    return MultipleFileField(label=label, widget=MultipleFileInput(attrs=attrs))
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,7 +40,33 @@ class EnterpriseLookupMixin:
         return match
 
 
-class HazardReportForm(EnterpriseLookupMixin, forms.Form):
+def mark_required(form: forms.BaseForm, *names: str) -> None:
+    """The rules require these fields in this state: mark them (* and required/aria-required)
+    although the form field itself is optional (the service is what requires them)."""
+    for name in names:
+        if name in form.fields:
+            field = form.fields[name]
+            field.widget.attrs.update({"required": True, "aria-required": "true"})
+            field.rule_required = True  # _form_fields.html shows the mark
+
+
+def preselect_only_choice(form: forms.BaseForm, name: str) -> None:
+    """A choice with one option is chosen already (the grid worker's only township)."""
+    field = form.fields.get(name)
+    if field is None or form.is_bound:
+        return
+    options = list(field.queryset[:2])
+    if len(options) == 1:
+        field.initial = options[0].pk
+
+
+def run_checks(form: forms.BaseForm, checks, **kwargs) -> None:
+    """A validate-only pass of the service's own rules on what the form has parsed: every problem
+    shows on its field together with the form's own errors."""
+    checks(**kwargs).add_to_form(form)
+
+
+class HazardReportForm(PendingUploadsMixin, EnterpriseLookupMixin, forms.Form):
     """Quick entry on a phone: what, where, how serious, photos."""
 
     enterprise = forms.CharField(
@@ -94,7 +96,7 @@ class HazardReportForm(EnterpriseLookupMixin, forms.Form):
     on_spot_note = forms.CharField(label=_("立行立改情况"), required=False, max_length=500)
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, uploader=user, **kwargs)
         self.user = user
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level__in=("county", "township"))
         if user.role == Role.ENTERPRISE:
@@ -102,18 +104,23 @@ class HazardReportForm(EnterpriseLookupMixin, forms.Form):
                 del self.fields[name]
         elif user.role == Role.GRID:
             del self.fields["source"]
+        preselect_only_choice(self, "region")
+        if user.role == Role.GRID:
+            # Without an enterprise (the usual case of a grid worker) the region and sector are required.
+            mark_required(self, "region", "sector")
 
     def clean_enterprise(self):
         return self.resolve_enterprise(self.user, self.cleaned_data.get("enterprise"))
 
     def clean(self):
         data = super().clean()
-        if self.user.role != Role.ENTERPRISE and not data.get("enterprise") and not data.get("region"):
-            self.add_error("region", _("没有生产经营单位时，请选择所属区划。"))
+        if "enterprise" in self.errors:
+            data = {**data, "enterprise": None}
+        run_checks(self, services.hazard_create_problems, actor=self.user, **self.service_kwargs(data))
         return data
 
-    def service_kwargs(self) -> dict:
-        data = dict(self.cleaned_data)
+    def service_kwargs(self, data: dict | None = None) -> dict:
+        data = dict(self.cleaned_data if data is None else data)
         return {
             "data": {k: data.get(k) for k in services.REPORT_FIELDS if data.get(k) not in (None, "")},
             "before_photos": data.get("before_photos") or [],
@@ -151,15 +158,22 @@ class HazardEditForm(forms.ModelForm):
 
 # --- transitions ---------------------------------------------------------------------------
 
-class TransitionForm(forms.Form):
+class TransitionForm(PendingUploadsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     service = None  # the services function this form feeds
+    checks = None  # the services function that finds every problem of its input (the service runs it too)
 
     def __init__(self, *args, hazard: Hazard, user: User, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("version", hazard.version)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, uploader=user, upload_key=f"{type(self).__name__}:{hazard.pk}", **kwargs)
         self.hazard, self.user = hazard, user
+
+    def clean(self):
+        data = super().clean()
+        if self.checks is not None:
+            run_checks(self, self.checks, hazard=self.hazard, actor=self.user, **self.service_kwargs())
+        return data
 
     def service_kwargs(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
@@ -177,11 +191,13 @@ class ConfirmForm(TransitionForm):
 
 class RejectForm(TransitionForm):
     service = staticmethod(services.hazard_reject)
+    checks = staticmethod(services.hazard_reject_problems)
     reason = forms.CharField(label=_("不予认定理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(TransitionForm):
     service = staticmethod(services.hazard_assign)
+    checks = staticmethod(services.hazard_assign_problems)
     responsible_unit = forms.CharField(label=_("整改责任单位"), max_length=128)
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=32)
     responsible_phone = forms.CharField(label=_("责任人电话"), max_length=32, required=False)
@@ -207,12 +223,6 @@ class AssignForm(TransitionForm):
         ).order_by("username")
         self.fields["assigned_inspector"].initial = self.hazard.found_by_id
 
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        if deadline is not None and deadline <= local_today():
-            raise forms.ValidationError(_("整改期限必须晚于今天。"))
-        return deadline
-
     def clean(self):
         data = super().clean()
         _date_or_days(self, date_field="deadline", days_field="deadline_days")
@@ -220,13 +230,12 @@ class AssignForm(TransitionForm):
 
 
 def _date_or_days(form: forms.Form, *, date_field: str, days_field: str) -> None:
-    """A deadline is given as a date or as a number of days, exactly one of the two."""
+    """A deadline is given as a date or as a number of days, not both (that one of the two is
+    given is the service's rule, which the form's checks already ran)."""
     data = form.cleaned_data
     if date_field in form.errors or days_field in form.errors:
         return
-    if data.get(date_field) is None and data.get(days_field) is None:
-        form.add_error(date_field, _("请填写日期，或填写天数。"))
-    elif data.get(date_field) is not None and data.get(days_field) is not None:
+    if data.get(date_field) is not None and data.get(days_field) is not None:
         form.add_error(days_field, _("已填写日期时请不要再填写天数（二者选一）。"))
 
 
@@ -236,6 +245,7 @@ def _region_and_ancestors(code: str) -> list[str]:
 
 class PlanForm(TransitionForm):
     service = staticmethod(services.hazard_submit_plan)
+    checks = staticmethod(services.hazard_submit_plan_problems)
     comment = forms.CharField(label=_("说明"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -245,11 +255,13 @@ class PlanForm(TransitionForm):
             self.fields[name] = forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}))
 
     def service_kwargs(self) -> dict:
-        return {"plan": {n: self.cleaned_data[n] for n in services.PLAN_FIELDS}, "comment": self.cleaned_data["comment"]}
+        return {"plan": {n: self.cleaned_data.get(n) for n in services.PLAN_FIELDS},
+                "comment": self.cleaned_data.get("comment", "")}
 
 
 class ListingForm(TransitionForm):
     service = staticmethod(services.hazard_list_for_supervision)
+    checks = staticmethod(services.hazard_list_for_supervision_problems)
     listing_level = forms.ChoiceField(label=_("挂牌督办级别"), choices=ListingLevel.choices)
     doc_no = forms.CharField(label=_("督办文号"), max_length=64)
     listing_date = forms.DateField(label=_("挂牌日期"), widget=DATE_INPUT, initial=local_today)
@@ -259,6 +271,7 @@ class ListingForm(TransitionForm):
 
 class ExtensionRequestForm(TransitionForm):
     service = staticmethod(services.hazard_request_extension)
+    checks = staticmethod(services.hazard_request_extension_problems)
     requested_deadline = forms.DateField(label=_("申请延期至"), widget=DATE_INPUT, required=False)
     requested_days = forms.IntegerField(
         label=_("或：延期天数"), required=False, min_value=1, max_value=3650,
@@ -273,19 +286,29 @@ class ExtensionRequestForm(TransitionForm):
 
 class ExtensionDecisionForm(TransitionForm):
     service = staticmethod(services.hazard_decide_extension)
+    checks = staticmethod(services.hazard_decide_extension_problems)
     decision = forms.ChoiceField(label=_("审批结果"), choices=(("approve", _("批准")), ("refuse", _("不予批准"))),
                                  widget=forms.RadioSelect)
     approved_deadline = forms.DateField(label=_("批准延期至（默认按申请）"), required=False, widget=DATE_INPUT)
     comment = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The request beside the decision: what was asked for, why, and the deadline it moves.
+        self.request = self.hazard.extension_requests.filter(status="pending").select_related("requested_by").first()
+        if self.data.get(self.add_prefix("decision")) == "refuse" or self.initial.get("decision") == "refuse":
+            mark_required(self, "comment")
+        self.fields["comment"].help_text = _("不予批准时须填写理由。")
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"approve": data["decision"] == "approve", "approved_deadline": data.get("approved_deadline"),
-                "comment": data.get("comment", "")}
+        return {"approve": {"approve": True, "refuse": False}.get(data.get("decision")),
+                "approved_deadline": data.get("approved_deadline"), "comment": data.get("comment", "")}
 
 
 class RectificationReportForm(TransitionForm):
     service = staticmethod(services.hazard_report_rectification)
+    checks = staticmethod(services.hazard_report_rectification_problems)
     report = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
     funds_spent = forms.DecimalField(label=_("实际整改资金（元）"), required=False, min_value=0, max_digits=14,
                                      decimal_places=2)
@@ -299,10 +322,15 @@ class RectificationReportForm(TransitionForm):
         super().__init__(*args, **kwargs)
         if not self.hazard.is_major:
             del self.fields["assessment_report"]
+        else:
+            mark_required(self, "assessment_report")
+        if services.rectification_needs_after_photo(self.hazard):
+            mark_required(self, "after_photos")
 
 
 class VerifyForm(TransitionForm):
     service = staticmethod(services.hazard_verify)
+    checks = staticmethod(services.hazard_verify_problems)
     result = forms.ChoiceField(label=_("复查结论"), choices=(("pass", _("通过")), ("fail", _("不通过，退回整改"))),
                                widget=forms.RadioSelect)
     comment = forms.CharField(label=_("复查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -310,11 +338,13 @@ class VerifyForm(TransitionForm):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"passed": data["result"] == "pass", "comment": data.get("comment", ""), "photos": data["photos"]}
+        return {"passed": {"pass": True, "fail": False}.get(data.get("result")), "comment": data.get("comment", ""),
+                "photos": data.get("photos") or []}
 
 
 class ApplyResumeForm(TransitionForm):
     service = staticmethod(services.hazard_apply_resume)
+    checks = staticmethod(services.hazard_apply_resume_problems)
     content = forms.CharField(label=_("复产申请内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -327,6 +357,7 @@ class ApplyResumeForm(TransitionForm):
 
 class ReviewResumeForm(TransitionForm):
     service = staticmethod(services.hazard_review_resume)
+    checks = staticmethod(services.hazard_review_resume_problems)
     result = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect, choices=(
         ("pass", _("审查合格，同意恢复生产")), ("fail", _("审查不合格，继续停产停业整改"))))
     review_date = forms.DateField(label=_("现场审查日期"), widget=DATE_INPUT, initial=local_today)
@@ -337,12 +368,12 @@ class ReviewResumeForm(TransitionForm):
         super().__init__(*args, **kwargs)
         pending = self.hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING).first()
         if pending is not None:
-            self.fields["review_date"].help_text = _("审查期限：%(due)s") % {"due": pending.review_due.isoformat()}
+            self.fields["review_date"].help_text = _("审查期限：%(due)s") % {"due": cn_date(pending.review_due)}
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"passed": data["result"] == "pass", "opinion": data.get("opinion", ""),
-                "review_date": data["review_date"]}
+        return {"passed": {"pass": True, "fail": False}.get(data.get("result")), "opinion": data.get("opinion", ""),
+                "review_date": data.get("review_date")}
 
 
 class SignOffForm(TransitionForm):

@@ -20,9 +20,9 @@ from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, Role
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, User
 from hazardtrack.dates import local_today
-from hazardtrack.errors import DomainError
-from hazardtrack.errors import require as _require
+from hazardtrack.errors import DomainError, Problems
 from hazardtrack.events import plain as _plain
+from hazardtrack.formats import cn_date
 
 from .attachments import CheckedUpload, check_upload, store_attachment
 from .choices import (
@@ -141,6 +141,45 @@ def _check_region_matches_enterprise(region_code: str, enterprise: Enterprise | 
         raise DomainError("region_mismatch", _("所属区划与该单位所在区县不一致。"), status=400, field="region")
 
 
+def _report_data(actor: User, data: dict) -> dict:
+    """The report as it will be saved: an enterprise reports its own hazards as a self-report, a
+    grid worker's source is 网格员; region and sector default to the enterprise's."""
+    data = dict(data)
+    enterprise: Enterprise | None = data.get("enterprise")
+    if actor.role == Role.ENTERPRISE:
+        enterprise = actor.enterprise
+        data.update(enterprise=enterprise, source=HazardSource.SELF_REPORT)
+    elif actor.role == Role.GRID:
+        data["source"] = HazardSource.GRID
+    if enterprise is not None:
+        data["region"] = data.get("region") or enterprise.region
+        data["sector"] = data.get("sector") or enterprise.sector
+    return data
+
+
+def hazard_create_problems(*, actor: User, data: dict, rectified_on_spot: bool = False, after_photos=(),
+                           **_ignored) -> Problems:
+    """Every rule a report breaks (the service raises them; the report form shows them all at once)."""
+    data = _report_data(actor, data)
+    problems = Problems()
+    problems.require(data.get("title"), "title", "title_required", _("请填写隐患名称。"))
+    region = problems.require(data.get("region"), "region", "region_required", _("请选择生产经营单位或所属区划。"))
+    problems.require(data.get("sector"), "sector", "sector_required", _("请选择行业领域。"))
+    if region:
+        if actor.role != Role.ENTERPRISE and not actor.is_superuser and not region_in_jurisdiction(actor, region.code):
+            problems.add("region", "out_of_jurisdiction", _("所选区划不在您的辖区内。"))
+        problems.check("region", _check_region_matches_enterprise, region.code, data.get("enterprise"))
+    if rectified_on_spot:
+        # The one recording it becomes reporter, verifier and signer: only a regulator may.
+        if actor.role not in REGULATOR_ROLES and not actor.is_superuser:
+            problems.add("rectified_on_spot", "role_not_allowed", _("只有监管人员可以按立行立改记录并销号。"))
+        if data.get("level") == HazardLevel.MAJOR:
+            problems.add("level", "on_spot_major", _("重大事故隐患不能按立行立改处理。"))
+        if not after_photos:
+            problems.add("after_photos", "after_photo_required", _("立行立改须上传整改后照片。"))
+    return problems
+
+
 def hazard_create(
     *, actor: User, data: dict, before_photos=(), rectified_on_spot: bool = False, after_photos=(),
     on_spot_note: str = "",
@@ -149,33 +188,10 @@ def hazard_create(
     with at least one after-photo, and still counted."""
     if actor.role not in CREATOR_ROLES and not actor.is_superuser:
         raise DomainError("role_not_allowed", _("您的角色不能上报隐患。"), status=403)
-    data = dict(data)
-    enterprise: Enterprise | None = data.get("enterprise")
-    if actor.role == Role.ENTERPRISE:
-        # An enterprise reports only its own hazards, as a self-report.
-        enterprise = actor.enterprise
-        data.update(enterprise=enterprise, source=HazardSource.SELF_REPORT)
-    elif actor.role == Role.GRID:
-        data["source"] = HazardSource.GRID
-    if enterprise is not None:
-        data.setdefault("region", enterprise.region)
-        data["region"] = data.get("region") or enterprise.region
-        data["sector"] = data.get("sector") or enterprise.sector
-    _require(data.get("title"), "title_required", _("请填写隐患名称。"), "title")
-    region = _require(data.get("region"), "region_required", _("请选择生产经营单位或所属区划。"), "region")
-    _require(data.get("sector"), "sector_required", _("请选择行业领域。"), "sector")
-    if actor.role != Role.ENTERPRISE and not actor.is_superuser and not region_in_jurisdiction(actor, region.code):
-        raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
-    _check_region_matches_enterprise(region.code, enterprise)
-    if rectified_on_spot:
-        # The one recording it becomes reporter, verifier and signer: only a regulator may.
-        if actor.role not in REGULATOR_ROLES and not actor.is_superuser:
-            raise DomainError("role_not_allowed", _("只有监管人员可以按立行立改记录并销号。"), status=403,
-                              field="rectified_on_spot")
-        if data.get("level") == HazardLevel.MAJOR:
-            raise DomainError("on_spot_major", _("重大事故隐患不能按立行立改处理。"), status=400, field="level")
-        if not after_photos:
-            raise DomainError("after_photo_required", _("立行立改须上传整改后照片。"), status=400, field="after_photos")
+    hazard_create_problems(actor=actor, data=data, rectified_on_spot=rectified_on_spot,
+                           after_photos=after_photos).raise_if_any()
+    data = _report_data(actor, data)
+    region = data["region"]
     uploads = _check_uploads(before_photos, kind=AttachmentKind.BEFORE)
     after_uploads = _check_uploads(after_photos, kind=AttachmentKind.AFTER)
 
@@ -246,14 +262,39 @@ def hazard_confirm(*, hazard_id: int, actor: User, expected_version: int, level:
     return hazard
 
 
+def hazard_reject_problems(*, hazard: Hazard, actor: User, reason: str = "", **_ignored) -> Problems:
+    problems = Problems()
+    problems.require(reason, "reason", "reason_required", _("请填写不予认定的理由（如：不构成隐患、重复上报）。"))
+    return problems
+
+
 def hazard_reject(*, hazard_id: int, actor: User, expected_version: int, reason: str) -> Hazard:
-    _require(reason, "reason_required", _("请填写不予认定的理由（如：不构成隐患、重复上报）。"), "reason")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="reject") as hazard:
+        hazard_reject_problems(hazard=hazard, actor=actor, reason=reason).raise_if_any()
         hazard.status = HazardStatus.REJECTED
         hazard.rejection_reason = reason.strip()
         hazard.confirmed_by, hazard.confirmed_at = actor, timezone.now()
         _record(hazard, actor=actor, action=EventAction.REJECTED, from_status=HazardStatus.REPORTED, comment=reason)
     return hazard
+
+
+def hazard_assign_problems(*, hazard: Hazard, actor: User, responsible_unit: str = "", responsible_person: str = "",
+                           measures: str = "", deadline: datetime.date | None = None,
+                           deadline_days: int | None = None,
+                           assigned_inspector: User | None = None, **_ignored) -> Problems:
+    problems = Problems()
+    problems.require(responsible_unit, "responsible_unit", "unit_required", _("请填写整改责任单位。"))
+    problems.require(responsible_person, "responsible_person", "person_required", _("请填写整改责任人。"))
+    problems.require(measures, "measures", "measures_required", _("请填写整改措施要求。"))
+    problems.require(deadline or deadline_days, "deadline", "deadline_required", _("请填写整改期限。"))
+    if deadline is not None and deadline <= local_today():
+        problems.add("deadline", "deadline_in_past", _("整改期限必须晚于今天。"))
+    elif deadline is not None or deadline_days is not None:
+        problems.check(None, rectification_deadline, region_code=hazard.region_id, start=local_today(),
+                       date=deadline, days=deadline_days)
+    if assigned_inspector is not None and not region_in_jurisdiction(assigned_inspector, hazard.region_id):
+        problems.add("assigned_inspector", "inspector_out_of_jurisdiction", _("跟踪检查员的辖区不包含该隐患。"))
+    return problems
 
 
 def hazard_assign(
@@ -265,18 +306,12 @@ def hazard_assign(
     """交办: the rectification order, with a deadline date or a number of days counted as the
     hazard's region counts them (hazards/ladder.py). General hazards start rectifying at once;
     major hazards wait for their rectification plan."""
-    _require(responsible_unit, "unit_required", _("请填写整改责任单位。"), "responsible_unit")
-    _require(responsible_person, "person_required", _("请填写整改责任人。"), "responsible_person")
-    _require(measures, "measures_required", _("请填写整改措施要求。"), "measures")
-    _require(deadline or deadline_days, "deadline_required", _("请填写整改期限。"), "deadline")
-    if deadline is not None and deadline <= local_today():
-        raise DomainError("deadline_in_past", _("整改期限必须晚于今天。"), status=400, field="deadline")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="assign") as hazard:
+        hazard_assign_problems(hazard=hazard, actor=actor, responsible_unit=responsible_unit,
+                               responsible_person=responsible_person, measures=measures, deadline=deadline,
+                               deadline_days=deadline_days, assigned_inspector=assigned_inspector).raise_if_any()
         deadline = rectification_deadline(region_code=hazard.region_id, start=local_today(), date=deadline,
                                           days=deadline_days)
-        if assigned_inspector is not None and not region_in_jurisdiction(assigned_inspector, hazard.region_id):
-            raise DomainError("inspector_out_of_jurisdiction", _("跟踪检查员的辖区不包含该隐患。"), status=400,
-                              field="assigned_inspector")
         hazard.responsible_unit = responsible_unit.strip()
         hazard.responsible_person = responsible_person.strip()
         hazard.responsible_phone = (responsible_phone or "").strip()
@@ -297,12 +332,18 @@ PLAN_FIELDS = (
 )
 
 
-def hazard_submit_plan(*, hazard_id: int, actor: User, expected_version: int, plan: dict, comment: str = "") -> Hazard:
-    """重大隐患治理方案: all six parts are required; rectification starts with it."""
+def hazard_submit_plan_problems(*, hazard: Hazard, actor: User, plan: dict, **_ignored) -> Problems:
+    problems = Problems()
     for name in PLAN_FIELDS:
         label = RectificationPlan._meta.get_field(name).verbose_name
-        _require(plan.get(name), "plan_incomplete", _("治理方案缺少“%(part)s”。") % {"part": label}, name)
+        problems.require(plan.get(name), name, "plan_incomplete", _("治理方案缺少“%(part)s”。") % {"part": label})
+    return problems
+
+
+def hazard_submit_plan(*, hazard_id: int, actor: User, expected_version: int, plan: dict, comment: str = "") -> Hazard:
+    """重大隐患治理方案: all six parts are required; rectification starts with it."""
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="submit_plan") as hazard:
+        hazard_submit_plan_problems(hazard=hazard, actor=actor, plan=plan).raise_if_any()
         RectificationPlan.objects.update_or_create(
             hazard=hazard,
             defaults={**{n: plan[n].strip() for n in PLAN_FIELDS}, "submitted_by": actor, "submitted_at": timezone.now()},
@@ -312,16 +353,24 @@ def hazard_submit_plan(*, hazard_id: int, actor: User, expected_version: int, pl
     return hazard
 
 
+def hazard_list_for_supervision_problems(*, hazard: Hazard, actor: User, doc_no: str = "",
+                                         listing_date: datetime.date | None = None, **_ignored) -> Problems:
+    problems = Problems()
+    problems.require(doc_no, "doc_no", "doc_no_required", _("请填写督办文号。"))
+    problems.require(listing_date, "listing_date", "listing_date_required", _("请填写挂牌日期。"))
+    return problems
+
+
 def hazard_list_for_supervision(
     *, hazard_id: int, actor: User, expected_version: int, listing_level: str, doc_no: str,
     listing_date: datetime.date, production_suspended: bool = False, comment: str = "",
 ) -> Hazard:
     """挂牌督办 of a major hazard, at the actor's level or a lower one."""
-    _require(doc_no, "doc_no_required", _("请填写督办文号。"), "doc_no")
-    _require(listing_date, "listing_date_required", _("请填写挂牌日期。"), "listing_date")
     level = ListingLevel(listing_level)
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="list_supervision") as hazard:
+        hazard_list_for_supervision_problems(hazard=hazard, actor=actor, doc_no=doc_no,
+                                             listing_date=listing_date).raise_if_any()
         # After the visibility check: a hazard outside the jurisdiction is a 404 before anything else.
         if actor.region_id and len(actor.region_id) > REGION_CODE_LENGTH[level]:
             raise DomainError("listing_level_too_high", _("您不能以高于本级的层级挂牌督办。"), status=403,
@@ -334,21 +383,33 @@ def hazard_list_for_supervision(
     return hazard
 
 
+def hazard_request_extension_problems(*, hazard: Hazard, actor: User, requested_deadline: datetime.date | None = None,
+                                      requested_days: int | None = None, reason: str = "",
+                                      **_ignored) -> Problems:
+    problems = Problems()
+    problems.require(reason, "reason", "reason_required", _("请填写延期理由。"))
+    if problems.require(requested_deadline or requested_days, "requested_deadline", "deadline_required",
+                        _("请填写申请延期至的日期。")):
+        if requested_deadline and hazard.current_deadline and requested_deadline <= hazard.current_deadline:
+            problems.add("requested_deadline", "deadline_not_later", _("申请的期限必须晚于当前整改期限（%(d)s）。")
+                         % {"d": cn_date(hazard.current_deadline)})
+        elif hazard.current_deadline:
+            problems.check(None, rectification_deadline, region_code=hazard.region_id, start=hazard.current_deadline,
+                           date=requested_deadline, days=requested_days, field="requested_deadline")
+    return problems
+
+
 def hazard_request_extension(*, hazard_id: int, actor: User, expected_version: int,
                              requested_deadline: datetime.date | None = None, reason: str,
                              requested_days: int | None = None) -> ExtensionRequest:
     """延期申请: to a date, or by a number of days after the current deadline, as the region counts them."""
-    _require(reason, "reason_required", _("请填写延期理由。"), "reason")
-    _require(requested_deadline or requested_days, "deadline_required", _("请填写申请延期至的日期。"),
-             "requested_deadline")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="request_extension") as hazard:
+        hazard_request_extension_problems(hazard=hazard, actor=actor, requested_deadline=requested_deadline,
+                                          requested_days=requested_days, reason=reason).raise_if_any()
         requested_deadline = rectification_deadline(
             region_code=hazard.region_id, start=hazard.current_deadline, date=requested_deadline,
             days=requested_days, field="requested_deadline")
-        if requested_deadline <= hazard.current_deadline:
-            raise DomainError("deadline_not_later", _("申请的期限必须晚于当前整改期限（%(d)s）。") % {"d": hazard.current_deadline},
-                              status=400, field="requested_deadline")
         request = ExtensionRequest.objects.create(
             hazard=hazard, requested_by=actor, reason=reason.strip(), previous_deadline=hazard.current_deadline,
             requested_deadline=requested_deadline,
@@ -358,23 +419,33 @@ def hazard_request_extension(*, hazard_id: int, actor: User, expected_version: i
     return request
 
 
+def hazard_decide_extension_problems(*, hazard: Hazard, actor: User, approve: bool | None,
+                                     approved_deadline: datetime.date | None = None, comment: str = "",
+                                     **_ignored) -> Problems:
+    """`approve` None: not decided yet (the form's own error says so)."""
+    problems = Problems()
+    if approve is False:
+        problems.require(comment, "comment", "reason_required", _("不予批准时请填写理由。"))
+    if approve and approved_deadline and hazard.current_deadline and approved_deadline <= hazard.current_deadline:
+        problems.add("approved_deadline", "deadline_not_later", _("批准的期限必须晚于当前整改期限（%(d)s）。")
+                     % {"d": cn_date(hazard.current_deadline)})
+    elif approve and approved_deadline and hazard.current_deadline:
+        problems.check(None, rectification_deadline, region_code=hazard.region_id, start=hazard.current_deadline,
+                       date=approved_deadline, field="approved_deadline")
+    return problems
+
+
 def hazard_decide_extension(*, hazard_id: int, actor: User, expected_version: int, approve: bool,
                             approved_deadline: datetime.date | None = None, comment: str = "") -> Hazard:
     """Approve (the current deadline moves, the original stays) or refuse (a reason is required)."""
-    if not approve:
-        _require(comment, "reason_required", _("不予批准时请填写理由。"), "comment")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="decide_extension") as hazard:
+        hazard_decide_extension_problems(hazard=hazard, actor=actor, approve=approve,
+                                         approved_deadline=approved_deadline, comment=comment).raise_if_any()
         request = hazard.extension_requests.select_for_update().get(status=ExtensionStatus.PENDING)
         request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment
         if approve:
             new_deadline = approved_deadline or request.requested_deadline
-            if approved_deadline:
-                rectification_deadline(region_code=hazard.region_id, start=hazard.current_deadline,
-                                       date=approved_deadline, field="approved_deadline")
-            if new_deadline <= hazard.current_deadline:
-                raise DomainError("deadline_not_later", _("批准的期限必须晚于当前整改期限。"), status=400,
-                                  field="approved_deadline")
             before = _snapshot(hazard, ["current_deadline"])
             request.status, request.approved_deadline = ExtensionStatus.APPROVED, new_deadline
             hazard.current_deadline = new_deadline
@@ -386,21 +457,34 @@ def hazard_decide_extension(*, hazard_id: int, actor: User, expected_version: in
     return hazard
 
 
+def rectification_needs_after_photo(hazard: Hazard) -> bool:
+    """Whether a rectification report of `hazard` must bring an after-photo (none on record yet)."""
+    return not hazard.attachments.filter(kind=AttachmentKind.AFTER).exists()
+
+
+def hazard_report_rectification_problems(*, hazard: Hazard, actor: User, report: str = "", after_photos=(),
+                                         assessment_report: str = "", **_ignored) -> Problems:
+    problems = Problems()
+    problems.require(report, "report", "report_required", _("请填写整改情况。"))
+    if not after_photos and rectification_needs_after_photo(hazard):
+        problems.add("after_photos", "after_photo_required", _("请上传至少一张整改后照片。"))
+    if hazard.is_major:
+        problems.require(assessment_report, "assessment_report", "assessment_required",
+                         _("重大事故隐患须提交整改评估报告。"))
+    return problems
+
+
 def hazard_report_rectification(
     *, hazard_id: int, actor: User, expected_version: int, report: str, after_photos=(),
     funds_spent: Decimal | None = None, assessment_report: str = "", documents=(),
 ) -> Hazard:
     """申请复查: what was done, with after-photos (and, for major hazards, the assessment report)."""
-    _require(report, "report_required", _("请填写整改情况。"), "report")
     uploads = _check_uploads(after_photos, kind=AttachmentKind.AFTER)
     uploads += _check_uploads(documents, kind=AttachmentKind.DOCUMENT, images_only=False)
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="report_rectification") as hazard:
-        if not uploads and not hazard.attachments.filter(kind=AttachmentKind.AFTER).exists():
-            raise DomainError("after_photo_required", _("请上传至少一张整改后照片。"), status=400, field="after_photos")
-        if hazard.is_major and not (assessment_report or "").strip():
-            raise DomainError("assessment_required", _("重大事故隐患须提交整改评估报告。"), status=400,
-                              field="assessment_report")
+        hazard_report_rectification_problems(hazard=hazard, actor=actor, report=report, after_photos=after_photos,
+                                             assessment_report=assessment_report).raise_if_any()
         hazard.rectification_report = report.strip()
         hazard.funds_spent = funds_spent
         if assessment_report:
@@ -413,14 +497,21 @@ def hazard_report_rectification(
     return hazard
 
 
+def hazard_verify_problems(*, hazard: Hazard, actor: User, passed: bool | None, comment: str = "",
+                           **_ignored) -> Problems:
+    problems = Problems()
+    if passed is False:
+        problems.require(comment, "comment", "reason_required", _("复查不通过时请写明原因。"))
+    return problems
+
+
 def hazard_verify(*, hazard_id: int, actor: User, expected_version: int, passed: bool, comment: str = "",
                   photos=()) -> Hazard:
     """复查 on site: pass → ready for sign-off; fail → back to rectifying, reasons required (and an
     application to resume production still waiting lapses: there is nothing to resume yet)."""
-    if not passed:
-        _require(comment, "reason_required", _("复查不通过时请写明原因。"), "comment")
     uploads = _check_uploads(photos, kind=AttachmentKind.AFTER)
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version, name="verify") as hazard:
+        hazard_verify_problems(hazard=hazard, actor=actor, passed=passed, comment=comment).raise_if_any()
         hazard.verification_comment = (comment or "").strip()
         changes = {}
         if passed:
@@ -439,13 +530,19 @@ def hazard_verify(*, hazard_id: int, actor: User, expected_version: int, passed:
     return hazard
 
 
+def hazard_apply_resume_problems(*, hazard: Hazard, actor: User, content: str = "", **_ignored) -> Problems:
+    problems = Problems()
+    problems.require(content, "content", "content_required", _("请填写复产申请内容。"))
+    return problems
+
+
 def hazard_apply_resume(*, hazard_id: int, actor: User, expected_version: int, content: str) -> ResumeApplication:
     """申请复产: a major hazard under 停产停业, rectified and assessed, asks to resume production —
     the enterprise, or an inspector on its behalf. The regulator's on-site review is due within
     RESUME_REVIEW_DAYS."""
-    _require(content, "content_required", _("请填写复产申请内容。"), "content")
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="apply_resume") as hazard:
+        hazard_apply_resume_problems(hazard=hazard, actor=actor, content=content).raise_if_any()
         submitted_at = timezone.now()
         application = ResumeApplication.objects.create(
             hazard=hazard, submitted_by=actor, submitted_at=submitted_at, content=content.strip(),
@@ -456,24 +553,32 @@ def hazard_apply_resume(*, hazard_id: int, actor: User, expected_version: int, c
     return application
 
 
+def hazard_review_resume_problems(*, hazard: Hazard, actor: User, passed: bool | None, opinion: str = "",
+                                  review_date: datetime.date | None = None, **_ignored) -> Problems:
+    problems = Problems()
+    if passed is False:
+        problems.require(opinion, "opinion", "reason_required", _("审查不合格时请写明原因。"))
+    if review_date and review_date > local_today():
+        problems.add("review_date", "review_date_in_future", _("现场审查日期不能晚于今天。"))
+    submitted_at = (hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING)
+                    .values_list("submitted_at", flat=True).first())
+    if review_date and submitted_at and review_date < timezone.localtime(submitted_at).date():
+        problems.add("review_date", "review_before_application", _("现场审查日期不能早于申请复产的日期（%(d)s）。")
+                     % {"d": cn_date(timezone.localtime(submitted_at).date())})
+    return problems
+
+
 def hazard_review_resume(*, hazard_id: int, actor: User, expected_version: int, passed: bool, opinion: str = "",
                          review_date: datetime.date | None = None) -> Hazard:
     """复产审查 on site, by a supervisor of the listing level or above: pass → 停产停业 lifted, the
     sign-off may follow; fail → production stays suspended, reasons required, the enterprise may
     apply again. A review after the due date is recorded and marked late, not refused."""
-    if not passed:
-        _require(opinion, "reason_required", _("审查不合格时请写明原因。"), "opinion")
-    today = local_today()
-    review_date = review_date or today
-    if review_date > today:
-        raise DomainError("review_date_in_future", _("现场审查日期不能晚于今天。"), status=400, field="review_date")
+    review_date = review_date or local_today()
     with _transition(hazard_id=hazard_id, actor=actor, expected_version=expected_version,
                      name="review_resume") as hazard:
+        hazard_review_resume_problems(hazard=hazard, actor=actor, passed=passed, opinion=opinion,
+                                      review_date=review_date).raise_if_any()
         application = hazard.resume_applications.select_for_update().get(status=ResumeReviewStatus.PENDING)
-        applied_on = timezone.localtime(application.submitted_at).date()
-        if review_date < applied_on:
-            raise DomainError("review_before_application", _("现场审查日期不能早于申请复产的日期（%(d)s）。")
-                              % {"d": applied_on.isoformat()}, status=400, field="review_date")
         before = _snapshot(hazard, ["production_suspended"])
         result = ResumeReviewStatus.PASSED if passed else ResumeReviewStatus.FAILED
         application.status = result

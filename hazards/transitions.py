@@ -13,7 +13,7 @@ from typing import Callable
 from django.db.models import Q
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, SUPERVISOR_ROLES, Role
 from accounts.jurisdiction import region_in_jurisdiction
@@ -160,17 +160,24 @@ class Transition:
     sources: tuple[str, ...]
     roles: tuple[str, ...]
     guards: tuple[Callable[[Hazard, object], None], ...] = field(default=())
+    # Why it is refused outside `sources`: the rule in its own words (a stale tab meets it).
+    refusal: object = None
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("update", pgettext_lazy("transition", "修改信息"), (S.REPORTED, S.CONFIRMED), STAFF),
-        Transition("confirm", pgettext_lazy("transition", "认定"), (S.REPORTED,), SUPERVISORS),
-        Transition("reject", pgettext_lazy("transition", "不予认定"), (S.REPORTED,), SUPERVISORS),
-        Transition("assign", pgettext_lazy("transition", "交办整改"), (S.CONFIRMED,), SUPERVISORS),
+        Transition("update", pgettext_lazy("transition", "修改信息"), (S.REPORTED, S.CONFIRMED), STAFF,
+                   refusal=gettext_lazy("隐患交办整改后，上报信息不能再修改。")),
+        Transition("confirm", pgettext_lazy("transition", "认定"), (S.REPORTED,), SUPERVISORS,
+                   refusal=gettext_lazy("只有待认定的隐患才能认定。")),
+        Transition("reject", pgettext_lazy("transition", "不予认定"), (S.REPORTED,), SUPERVISORS,
+                   refusal=gettext_lazy("只有待认定的隐患才能不予认定。")),
+        Transition("assign", pgettext_lazy("transition", "交办整改"), (S.CONFIRMED,), SUPERVISORS,
+                   refusal=gettext_lazy("隐患须经认定、尚未交办，才能交办整改。")),
         Transition(
-            "submit_plan", pgettext_lazy("transition", "提交治理方案"), (S.ASSIGNED,), STAFF_AND_ENTERPRISE, (_only_major,)
+            "submit_plan", pgettext_lazy("transition", "提交治理方案"), (S.ASSIGNED,), STAFF_AND_ENTERPRISE, (_only_major,),
+            refusal=gettext_lazy("只有已交办、尚未开始整改的重大事故隐患才能提交治理方案。")
         ),
         Transition(
             "list_supervision",
@@ -178,6 +185,7 @@ TRANSITIONS: dict[str, Transition] = {
             (S.CONFIRMED, S.ASSIGNED, S.RECTIFYING, S.RECTIFICATION_REPORTED),
             SUPERVISORS,
             (_only_major,),
+            refusal=gettext_lazy("只有认定后、复查前的重大事故隐患才能挂牌督办。"),
         ),
         Transition(
             "request_extension",
@@ -185,6 +193,7 @@ TRANSITIONS: dict[str, Transition] = {
             (S.ASSIGNED, S.RECTIFYING),
             STAFF_AND_ENTERPRISE,
             (_no_pending_extension,),
+            refusal=gettext_lazy("只有整改期间（报告整改完成前）才能申请延期。"),
         ),
         Transition(
             "decide_extension",
@@ -192,9 +201,11 @@ TRANSITIONS: dict[str, Transition] = {
             (S.ASSIGNED, S.RECTIFYING),
             SUPERVISORS,
             (_has_pending_extension,),
+            refusal=gettext_lazy("隐患已不在整改期间，延期申请不能再审批。"),
         ),
         Transition(
-            "report_rectification", pgettext_lazy("transition", "报告整改完成"), (S.RECTIFYING,), STAFF_AND_ENTERPRISE
+            "report_rectification", pgettext_lazy("transition", "报告整改完成"), (S.RECTIFYING,), STAFF_AND_ENTERPRISE,
+            refusal=gettext_lazy("只有整改中的隐患才能报告整改完成。")
         ),
         Transition(
             "verify",
@@ -202,6 +213,7 @@ TRANSITIONS: dict[str, Transition] = {
             (S.RECTIFICATION_REPORTED,),
             STAFF,
             (_not_the_rectification_reporter,),
+            refusal=gettext_lazy("隐患尚未报告整改完成，不能现场复查。"),
         ),
         Transition(
             "apply_resume",
@@ -209,6 +221,7 @@ TRANSITIONS: dict[str, Transition] = {
             (S.RECTIFICATION_REPORTED, S.VERIFIED),
             STAFF_AND_ENTERPRISE,
             (_only_major, _production_suspended, _assessment_reported, _no_pending_resume),
+            refusal=gettext_lazy("隐患报告整改完成后、销号前才能申请复产。"),
         ),
         Transition(
             "review_resume",
@@ -216,6 +229,7 @@ TRANSITIONS: dict[str, Transition] = {
             (S.RECTIFICATION_REPORTED, S.VERIFIED),
             SUPERVISORS,
             (_only_major, _pending_resume_of_another, _reviewer_level_suffices),
+            refusal=gettext_lazy("隐患报告整改完成后、销号前才能进行复产审查。"),
         ),
         Transition(
             "sign_off",
@@ -223,6 +237,7 @@ TRANSITIONS: dict[str, Transition] = {
             (S.VERIFIED,),
             SUPERVISORS,
             (_signer_level_suffices, _evidence_present, _production_resumed),
+            refusal=gettext_lazy("隐患尚未通过现场复查，不能销号。"),
         ),
     )
 }
@@ -242,11 +257,12 @@ def check_transition(hazard: Hazard, user, name: str) -> Transition:
     if user.role != Role.ENTERPRISE and not user.is_superuser and not region_in_jurisdiction(user, hazard.region_id):
         raise DomainError("out_of_jurisdiction", _("该隐患不在您的辖区内。"), status=404)
     if hazard.status not in transition.sources:
-        raise DomainError(
-            "invalid_state",
-            _("隐患当前状态为“%(status)s”，不能执行“%(action)s”。")
-            % {"status": hazard.get_status_display(), "action": transition.label},
-        )
+        if hazard.status in (S.SIGNED_OFF, S.REJECTED):
+            message = _("隐患已是“%(status)s”状态，不能再%(action)s。")
+        else:
+            message = _("%(rule)s（隐患当前状态：%(status)s）")
+        raise DomainError("invalid_state", message % {"rule": transition.refusal, "status": hazard.get_status_display(),
+                                                      "action": transition.label})
     for guard in transition.guards:
         guard(hazard, user)
     return transition

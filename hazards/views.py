@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
 from hazardtrack.errors import DomainError
+from hazardtrack.formats import cn_date
 from hazardtrack.pagination import BoundedPaginator
 
 from . import reporting, selectors, services
 from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
+from .choices import EventAction
 from .ladder import attach_deadline_days
 from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
@@ -38,9 +40,32 @@ def _page_size(request) -> int:
 
 
 def form_error_from_domain(form, error: DomainError) -> None:
-    """Show a refused action on the form: on its field when the service named one."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
+    """Show a refused action on the form: every problem the service found, each on its field
+    when the service named one."""
+    for field, messages in error.errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            if str(message) not in [str(m) for m in form.errors.get(target or "__all__", [])]:
+                form.add_error(target, str(message))
+
+
+def success_message(name: str, hazard: Hazard) -> str:
+    """What the action did, in the words of its outcome (not only its name)."""
+    values = {"code": hazard.code, "status": hazard.get_status_display(), "action": TRANSITIONS[name].label,
+              "deadline": cn_date(hazard.current_deadline)}
+    last = hazard.events.order_by("-pk").values_list("action", flat=True).first()
+    outcomes = {
+        EventAction.EXTENSION_APPROVED: _("已批准延期：隐患 %(code)s 的整改期限延至 %(deadline)s。"),
+        EventAction.EXTENSION_REFUSED: _("已不予批准延期：隐患 %(code)s 的整改期限仍为 %(deadline)s。"),
+        EventAction.VERIFICATION_FAILED: _("复查不通过：隐患 %(code)s 已退回整改，整改期限 %(deadline)s。"),
+        EventAction.VERIFIED: _("复查通过：隐患 %(code)s 可以销号。"),
+        EventAction.RESUME_APPROVED: _("复产审查合格：隐患 %(code)s 已解除停产停业，可以销号。"),
+        EventAction.RESUME_REFUSED: _("复产审查不合格：隐患 %(code)s 继续停产停业整改。"),
+        EventAction.SIGNED_OFF: _("隐患 %(code)s 已销号。"),
+        EventAction.REJECTED: _("隐患 %(code)s 已不予认定。"),
+    }
+    message = outcomes.get(last) or _("隐患 %(code)s：已%(action)s，当前状态为“%(status)s”。")
+    return message % values
 
 
 @login_required
@@ -71,10 +96,15 @@ def new(request):
             form_error_from_domain(form, error)
         else:
             if hazard.duplicate_of_id:
+                form.uploads_used()
                 messages.success(request, _("已关联为同一隐患 %(code)s（本次上报记为 %(mine)s，不重复计数）。")
                                  % {"code": hazard.duplicate_of.code, "mine": hazard.code})
                 return redirect("hazards:detail", pk=hazard.duplicate_of_id)
-            messages.success(request, _("隐患 %(code)s 已上报。") % {"code": hazard.code})
+            form.uploads_used()
+            if hazard.rectified_on_spot:
+                messages.success(request, _("隐患 %(code)s 已按立行立改记录并销号（仍计入隐患统计）。") % {"code": hazard.code})
+            else:
+                messages.success(request, _("隐患 %(code)s 已上报，等待监管部门认定。") % {"code": hazard.code})
             return redirect("hazards:detail", pk=hazard.pk)
     for error in choice.errors.get("duplicate_of", []):
         form.add_error(None, error)
@@ -125,7 +155,9 @@ def transition(request, pk: int, name: str):
                 # The action's form is no longer offered, so its refusal would go unseen.
                 messages.error(request, error.message)
         else:
-            messages.success(request, _("已完成：%(action)s。") % {"action": TRANSITIONS[name].label})
+            form.uploads_used()
+            hazard = selectors.hazard_detail(user=request.user, pk=pk)
+            messages.success(request, success_message(name, hazard))
             return redirect("hazards:detail", pk=hazard.pk)
     # Re-render with what the user typed kept in the open form.
     return render(request, "hazards/detail.html", _detail_context(request, hazard, {name: form}), status=status)

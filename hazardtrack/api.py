@@ -11,6 +11,9 @@ def exception_handler(exc, context):
         body = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:
             body["field"] = exc.field
+        if len(exc.errors) > 1 or sum(map(len, exc.errors.values())) > 1:
+            # Every problem at once, by field ("" for the request as a whole).
+            body["errors"] = {k or "": [str(m) for m in v] for k, v in exc.errors.items()}
         body.update(exc.extra)
         return Response(body, status=exc.status or status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

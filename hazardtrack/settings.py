@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",  # login lockout (before audit: see audit/lockout.py)
     "csp",
+    "hazardtrack",  # the platform: pending uploads, the cn template filters
     "audit",
     "accounts",
     "hazards",
@@ -227,6 +228,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=NOTICES_ESCALATION_HOUR, minute=0),
     },
     "deliver-notices": {"task": "notices.deliver_pending", "schedule": 60.0, "options": {"expires": 55}},
+    # Files kept from refused forms (hazardtrack/uploads.py) expire after a day.
+    "purge-pending-uploads": {"task": "hazardtrack.purge_pending_uploads", "schedule": crontab(minute=17),
+                              "options": {"expires": 3000}},
 }
 
 # --- Supervision reports (supervision/tasks.py): 日报 07:00, 周报 Monday 07:15, 月报 on the 1st

@@ -10,6 +10,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("todo/", views.todo, name="todo"),
+    path("uploads/pending/<uuid:pk>/", views.pending_upload, name="pending_upload"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -69,3 +69,23 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+@login_required
+def pending_upload(request, pk):
+    """The thumbnail of a file kept from a refused form: only for the user who chose it (404 for
+    anyone else, whatever the id; expired uploads are gone)."""
+    from django.http import FileResponse, Http404
+
+    from .models import PendingUpload
+
+    item = PendingUpload.objects.live().filter(pk=pk, owner=request.user).first()
+    if item is None or not item.thumbnail:
+        raise Http404
+    try:
+        handle = item.thumbnail.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
-from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, MultipleFileField, MultipleFileInput, photo_field
+from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
+from hazardtrack.uploads import MultipleFileField, MultipleFileInput, photo_field
 
 from . import services, statistics
 from .choices import IncidentAttachmentKind, IncidentType, ListingLevel
@@ -219,6 +220,11 @@ class AttachmentForm(ActionForm):
                                                        (IncidentAttachmentKind.DOCUMENT, IncidentAttachmentKind.DOCUMENT.label)])
     files = _documents_field(_("文件（照片或PDF）"))
     comment = forms.CharField(label=_("说明"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        services.incident_add_attachments_problems(kind=data.get("kind"), files=data.get("files")).add_to_form(self)
+        return data
 
     def run(self, *, actor):
         d = self.cleaned_data

@@ -23,7 +23,7 @@ from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Enterprise, User
 from accounts.numbering import next_document_number
 from hazards.models import Hazard
-from hazardtrack.errors import DomainError
+from hazardtrack.errors import DomainError, Problems
 from hazardtrack.errors import require as _require
 from hazardtrack.events import plain as _plain
 from notices.choices import Channel, DeliveryStatus
@@ -472,12 +472,19 @@ def incident_close(*, incident_id: int, actor: User, expected_version: int, appr
     return incident
 
 
-def incident_add_attachments(*, incident_id: int, actor: User, kind: str, files, comment: str = "") -> IncidentEvent:
+def incident_add_attachments_problems(*, kind: str | None, files, **_ignored) -> Problems:
+    """Every problem of an upload to an incident (the page form shows them all at once)."""
+    problems = Problems()
     if kind not in IncidentAttachmentKind.values:
-        raise DomainError("bad_kind", _("附件类型无效。"), status=400, field="kind")
+        problems.add("kind", "bad_kind", _("附件类型无效。"))
+    if not files:
+        problems.add("files", "file_required", _("请选择要上传的文件。"))
+    return problems
+
+
+def incident_add_attachments(*, incident_id: int, actor: User, kind: str, files, comment: str = "") -> IncidentEvent:
+    incident_add_attachments_problems(kind=kind, files=files).raise_if_any()
     uploads = check_uploads(files, kind=kind)
-    if not uploads:
-        raise DomainError("file_required", _("请选择要上传的文件。"), status=400, field="files")
     with _change(incident_id=incident_id, actor=actor, name="add_attachments", versioned=False) as incident:
         return _record(incident, actor=actor, action=IncidentEventAction.ATTACHMENT_ADDED, from_status=incident.status,
                        comment=comment, uploads=uploads)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGULATOR_ROLES, RiskColour, Role
 from accounts.models import Enterprise, Region, Sector, User
-from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, photo_field
+from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
 from hazardtrack.dates import local_today
+from hazardtrack.uploads import photo_field
 
 from .choices import InspectionType, ItemResult
 from .models import ChecklistTemplate

@@ -197,6 +197,17 @@ def attachment(w: World, place: Place, user) -> Target:
     return Target(kwargs={"pk": item.pk}, markers=[*target.markers, item.original_name], obj=item)
 
 
+def pending_upload(w: World, place: Place, user) -> Target:
+    """A photo kept from a refused form: its owner's only — in the own place it is the requesting
+    user's, elsewhere another user's (of the same county too: no jurisdiction shares it)."""
+    from hazardtrack.uploads import keep_upload
+
+    owner = user if place is w.own else place.other_user
+    item = keep_upload(owner=owner, form_key="hazards.forms.HazardReportForm", field="before_photos",
+                       upload=factories.photo(f"{place.token()}.jpg"), images_only=True)
+    return Target(kwargs={"pk": item.pk}, obj=item)
+
+
 def enterprise(w: World, place: Place, user) -> Target:
     e = place.enterprise
     return Target(kwargs={"pk": e.pk}, markers=[e.name, e.credit_code], obj=e)
@@ -280,6 +291,7 @@ ROUTES: dict[str, Any] = {
     "hazards:detail": Scoped(hazard),
     "hazards:edit": Scoped(hazard, methods=("GET", "POST"), body={"POST": {"title": "改写", "version": 1}}),
     "hazards:transition": Scoped(hazard, methods=("POST",), variants=_transition_names(), body={"POST": V}),
+    "pending_upload": Scoped(pending_upload),
     "hazards:attachment": Scoped(attachment),
     "hazards:attachment-thumb": Scoped(attachment),
     # notices pages

@@ -81,6 +81,12 @@ class People:
         return factories.HazardFactory(found_by=self.inspector, **fields)
 
 
+def _not_a_photo():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("现场.jpg", b"just some text, no picture", content_type="image/jpeg")
+
+
 def _days(n):
     return timezone.localdate() + datetime.timedelta(days=n)
 
@@ -123,18 +129,18 @@ FORM_CASES: dict[str, FormCase] = {
     # Its bad input (a link to no valid hazard) is shown on the report form it is posted with.
     "hazards.forms.DuplicateChoiceForm": FormCase(
         setup=lambda p: (p.inspector, "/hazards/new/", "/hazards/new/"),
-        data=lambda p, form: {"enterprise": p.enterprise.name, "title": "消防通道堵塞", "address": "东门仓库旁" + TYPED,
+        data=lambda p, form: {"enterprise": p.enterprise.name, "title": "", "address": "东门仓库旁" + TYPED,
                               "level": "general", "category": "unsafe_condition", "source": "inspection",
-                              "duplicate_of": "abc"},
-        expect_errors_on=("__all__",),
+                              "description": "消防通道堵塞", "duplicate_of": "abc"},
+        expect_errors_on=("__all__", "title"),
         kept=("消防通道堵塞", "东门仓库旁" + TYPED),
     ),
     "hazards.forms.HazardEditForm": FormCase(
         setup=lambda p: (p.inspector, *[f"/hazards/{p.hazard(status='reported').pk}/edit/"] * 2),
-        data=lambda p, form: {"title": "", "description": TYPED, "level": "general", "category": "unsafe_condition",
+        data=lambda p, form: {"title": "", "description": TYPED, "level": "严重", "category": "unsafe_condition",
                               "sector": "industry_trade", "source": "inspection", "address": "新地址" + TYPED,
                               "version": 1},
-        expect_errors_on=("title",),
+        expect_errors_on=("title", "level"),
         kept=(TYPED, "新地址" + TYPED),
     ),
     "hazards.forms.ConfirmForm": _transition("confirm", status="reported"),
@@ -146,7 +152,15 @@ FORM_CASES: dict[str, FormCase] = {
     "hazards.forms.ExtensionRequestForm": _transition("request_extension", **RUNNING),
     "hazards.forms.ExtensionDecisionForm": _transition("decide_extension", **RUNNING),
     "hazards.forms.RectificationReportForm": _transition("report_rectification", **RUNNING),
-    "hazards.forms.VerifyForm": _transition("verify", status="rectification_reported"),
+    # Not passed without the reasons the rules require, and a "photo" that is a text file.
+    "hazards.forms.VerifyForm": FormCase(
+        setup=_transition("verify", status="rectification_reported").setup,
+        form_of=_transition("verify").form_of,
+        data=lambda p, form: {"version": _version(form), "result": "fail", "comment": "",
+                              "photos": _not_a_photo()},
+        expect_errors_on=("comment", "photos"),
+        kept=(re.compile(r'<input type="radio" name="result" value="fail"[^>]*\schecked[\s>]'),),
+    ),
     # Nothing the user types can be invalid here; a stale version is the refusal it can meet.
     "hazards.forms.SignOffForm": FormCase(
         setup=_transition("sign_off", status="verified").setup,
@@ -431,17 +445,17 @@ FORM_CASES.update({
     # A kind chosen but no file.
     "incidents.forms.AttachmentForm": _incident_case(
         "reported", "add_attachments", user="inspector",
-        data=lambda p, form: {"kind": "document", "comment": TYPED},
-        expect_errors_on=("files",),
-        kept=(_selected("document"), _value(TYPED)),
+        data=lambda p, form: {"kind": "video", "comment": TYPED},
+        expect_errors_on=("kind", "files"),
+        kept=(_value(TYPED),),
     ),
     "incidents.forms.CloseForm": _incident_case("findings", "close"),
     "incidents.forms.FiguresFilterForm": FormCase(
         setup=lambda p: (p.supervisor, "/incidents/figures/", "/incidents/figures/"),
         method="get",
-        data=lambda p, form: {"region": "", "start": BAD_DATE, "end": "2026-06-30"},
-        expect_errors_on=("start",),
-        kept=(_value(BAD_DATE), _value("2026-06-30")),
+        data=lambda p, form: {"region": "", "start": BAD_DATE, "end": "2026-06-31"},
+        expect_errors_on=("start", "end"),
+        kept=(_value(BAD_DATE), _value("2026-06-31")),
     ),
 })
 
@@ -598,9 +612,9 @@ FORM_CASES.update({
     "hazards.forms.ReviewResumeForm": FormCase(
         setup=_resume("review_resume").setup, form_of=_transition("review_resume").form_of,
         data=lambda p, form: {"version": _version(form), "result": "fail", "opinion": "",
-                              "review_date": timezone.localdate().isoformat()},
-        expect_errors_on=("opinion",),
-        kept=lambda p: (_chosen("result", "fail"), _value(timezone.localdate().isoformat())),
+                              "review_date": _days(1).isoformat()},
+        expect_errors_on=("opinion", "review_date"),
+        kept=lambda p: (_chosen("result", "fail"), _value(_days(1).isoformat())),
     ),
     # Level 2 on the due date itself, and a number in words.
     "notices.forms.EscalationPolicyForm": FormCase(
@@ -621,6 +635,33 @@ FORM_CASES["supervision.forms.IssuingBodyForm"] = FormCase(
     expect_errors_on=("full_name", "short_name", "main_to"),
     kept=(_value("新邵县安委办〔2026〕3号"), _value(TYPED)),
 )
+
+
+# Forms where only one thing can be wrong at a time, with the reason (every other form's case makes
+# two fields wrong and both errors must show at once: issue 16).
+ONE_THING_TO_GET_WRONG: dict[str, str] = {
+    "hazards.forms.ConfirmForm": "the level is the only input (the comment is free text)",
+    "hazards.forms.RejectForm": "the reason is the only input",
+    "hazards.forms.ApplyResumeForm": "the application's text is the only input",
+    "hazards.forms.SignOffForm": "nothing typed can be wrong: a stale version is its only refusal",
+    "incidents.forms.ReportStepForm": "an optional note: a colleague acting first is its only refusal",
+    "incidents.forms.FindingsForm": "one rule over the four texts: at least one finding",
+    "incidents.forms.LinkHazardForm": "the hazard code is the only input",
+    "inspections.forms.DrawForm": "the seed is the only input",
+    "inspections.forms.FinishForm": "the conclusion is free text: unanswered items are its only refusal",
+    "inspections.forms.OrderForm": "the deadline is the only input",
+    "inspections.forms.ResultForm": "one item's answer: a failed item needs its description",
+    "spreadsheets.forms.StartForm": "the mode is the only input",
+    "spreadsheets.forms.UploadForm": "the file is checked against the kind chosen (the missing kind: see "
+                                     "test_the_import_forms_refuse_a_missing_or_unknown_choice_in_chinese)",
+    "supervision.forms.CircularEditForm": "the title is the only required input (the texts are free)",
+    "tipoffs.forms.DuplicateForm": "the hazard code is the only input",
+    "tipoffs.forms.RejectForm": "the reason is the only input",
+    "tipoffs.forms.RewardApproveForm": "nothing typed can be wrong: a colleague deciding first is its only refusal",
+    "tipoffs.forms.RewardRefuseForm": "the reason is the only input",
+    "tipoffs.forms.TrackForm": "the tracking code is the only input",
+    "tipoffs.forms.TransferForm": "one choice: a region or a department",
+}
 
 
 # Forms that cannot show a field error by design, with the reason.
@@ -710,6 +751,9 @@ def test_bad_input_shows_chinese_field_errors_and_keeps_what_was_typed(path, cli
     else:
         data, errors_on, kept = generic_bad_input(blank)
     assert errors_on, f"{path}: the case checks no field"
+    assert len(errors_on) >= 2 or path in ONE_THING_TO_GET_WRONG, (
+        f"{path}: the case checks one wrong field only; make two fields wrong (both errors must show at "
+        "once) or say in ONE_THING_TO_GET_WRONG why nothing else can be wrong")
 
     if case.meanwhile:
         case.meanwhile(people)

@@ -76,3 +76,11 @@
     });
   });
 })();
+
+// Files kept from a refused submit (hazardtrack/uploads.py): "remove" drops one from this form.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-remove-pending]");
+  if (!button) return;
+  var item = button.closest("[data-pending-upload]");
+  if (item) item.remove();
+});

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from hazards import services
 from hazards.choices import EventAction, HazardLevel, HazardStatus, ListingLevel, ResumeReviewStatus
+from hazardtrack.formats import cn_date
 from hazards.models import RESUME_REVIEW_DAYS, Hazard, ResumeApplication
 from tests import factories
 from tests.factories import EnterpriseFactory, days_from_today, photo
@@ -371,7 +372,7 @@ def test_the_review_date_lies_between_the_application_and_today(people):
     error = refused("review_date_in_future", review, people, hazard, review_date=days_from_today(1))
     assert (error.status, error.field) == (400, "review_date")
     error = refused("review_before_application", review, people, hazard, review_date=days_from_today(-4))
-    assert error.field == "review_date" and days_from_today(-3).isoformat() in error.message
+    assert error.field == "review_date" and cn_date(days_from_today(-3)) in error.message  # 2026年12月4日
     assert_untouched(hazard)
     review(people, hazard, review_date=days_from_today(-3))
 
@@ -472,7 +473,7 @@ def test_the_page_offers_apply_and_review_only_to_those_who_may(client, people):
                            {"version": fresh(hazard).version, "content": "已整改完毕，申请复产"}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "已完成：申请复产" in page
+    assert "：已申请复产，当前状态为" in page
     assert 'data-testid="resume-applications"' in page and "已整改完毕，申请复产" in page
     assert days_from_today(10).isoformat() in page  # the review's due date
     assert "action-apply_resume" not in page  # one application at a time
@@ -492,7 +493,7 @@ def test_the_page_review_form_keeps_typed_text_and_shows_lateness(client, people
 
     page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
     assert 'data-testid="resume-late"' in page  # waiting past its due date
-    assert "审查期限：" + days_from_today(-2).isoformat() in page  # on the review form
+    assert "审查期限：" + cn_date(days_from_today(-2)) in page  # on the review form
 
     response = client.post(url, {"version": fresh(hazard).version, "result": "fail", "opinion": "",
                                  "review_date": timezone.localdate().isoformat()})
@@ -508,7 +509,7 @@ def test_the_page_review_form_keeps_typed_text_and_shows_lateness(client, people
     response = client.post(url, {"version": fresh(hazard).version, "result": "pass", "opinion": "同意复产",
                                  "review_date": timezone.localdate().isoformat()}, follow=True)
     page = response.content.decode()
-    assert "已完成：复产审查" in page and "审查合格，同意复产" in page
+    assert "复产审查合格：隐患" in page and "审查合格，同意复产" in page
     assert 'data-testid="resume-late"' in page  # reviewed after the due date
     assert not fresh(hazard).production_suspended
 
