@@ -11,14 +11,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
 from hazardtrack.errors import DomainError
-from hazardtrack.pagination import BoundedPaginator
+from hazardtrack.pagination import PAGE_SIZES, BoundedPaginator, page_size
 
 from . import reporting, selectors, services
 from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
 from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
 
-PAGE_SIZES = (20, 50, 100)
 # Column names of a ledger row, translated once per page (see _hazard_row.html).
 ROW_LABELS = {
     "code": gettext_lazy("编号"), "title": gettext_lazy("隐患名称"), "enterprise": gettext_lazy("单位"),
@@ -26,14 +25,6 @@ ROW_LABELS = {
     "status": gettext_lazy("状态"), "deadline": gettext_lazy("整改期限"), "on_spot": gettext_lazy("立行立改"),
     "overdue": gettext_lazy("逾期"),
 }
-
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", 20))
-    except ValueError:
-        return 20
-    return size if size in PAGE_SIZES else 20
 
 
 def form_error_from_domain(form, error: DomainError) -> None:
@@ -45,7 +36,7 @@ def form_error_from_domain(form, error: DomainError) -> None:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    paginator = BoundedPaginator(rows, _page_size(request))
+    paginator = BoundedPaginator(rows, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

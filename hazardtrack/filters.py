@@ -50,6 +50,8 @@ class DateFilter(django_filters.DateFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs["validators"] = date_validators()
+        # The browser's date picker; the value it sends is ISO 8601, which the field parses.
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(*args, **kwargs)
         label = str(kwargs.get("label") or "")
         self._spectacular_annotation = {"field": {
