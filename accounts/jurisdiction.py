@@ -68,13 +68,11 @@ def region_in_jurisdiction(user, region_code: str | None) -> bool:
 
 
 def regions_named(user, text: str) -> models.QuerySet:
-    """Regions of the user's jurisdiction that `text` names: the region with that code, else
-    those with that name, else those whose name starts with it ("邵阳" → 邵阳县), tree order."""
+    """Regions of the user's jurisdiction that `text` names: those with that name, else those
+    whose name starts with it ("邵阳" → 邵阳县), in tree order."""
     from .models import Region
 
     visible = Region.objects.visible_to(user)
-    if text.isdigit():
-        return visible.filter(code=text)
     exact = visible.filter(name=text)
     return exact if exact.exists() else visible.filter(name__startswith=text)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.choices import REGION_LEVEL_BY_LENGTH
 from accounts.jurisdiction import region_prefix, regions_named
 from accounts.models import Sector
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
@@ -87,16 +88,26 @@ class RegionField(forms.CharField):
         value = (super().clean(value) or "").strip()
         if not value or self.user is None:
             return value
-        if value.isdigit() and region_prefix(self.user) is None:
-            return value  # an enterprise contact: rows are their enterprise's, whatever the region
+        if value.isdigit():
+            # A code is checked without a query (the API's two queries a page): a region code's
+            # shape, inside the jurisdiction. An enterprise contact's rows are their enterprise's
+            # whatever the region.
+            prefix = region_prefix(self.user)
+            if prefix is None or (len(value) in REGION_LEVEL_BY_LENGTH and value.startswith(prefix)):
+                return value
+            raise self.unknown(value)
         matches = list(regions_named(self.user, value)[:6])
         if len(matches) == 1:
             return matches[0].code
         if not matches:
-            raise ValidationError(_("您的辖区内没有区划“%(value)s”，请从列表中选择。"), code="unknown_region",
-                                  params={"value": value})
+            raise self.unknown(value)
         raise ValidationError(_("“%(value)s”对应多个区划：%(names)s，请选择其一。"), code="ambiguous_region",
                               params={"value": value, "names": "、".join(r.name for r in matches[:5])})
+
+    @staticmethod
+    def unknown(value) -> ValidationError:
+        return ValidationError(_("您的辖区内没有区划“%(value)s”，请从列表中选择。"), code="unknown_region",
+                               params={"value": value})
 
 
 class RegionFilter(django_filters.CharFilter):
