@@ -103,7 +103,7 @@ def ledger(request):
                        for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)],
         "columns": _columns(query, ordering), **_filter_groups(filterset),
         "page_size_value": paginator.per_page if paginator.per_page != PAGE_SIZES[0] else "",
-        "regions": [{"code": code, "name": name, "indent": "\u3000" * depth}
+        "regions": [{"code": code, "name": name, "indent": "\u00a0\u00a0" * depth}
                     for code, name, depth in picker_regions(request.user, selected=request.GET.get("region", ""))],
         "row_labels": {key: str(label) for key, label in ROW_LABELS.items()},
     }, status=200 if valid else 400)
