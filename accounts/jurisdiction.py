@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -118,6 +119,41 @@ def covering_region_q(region_code: str, *, min_length: int = 0) -> Q:
     prefixes = [region_code[:n] for n in sorted(set(REGION_CODE_LENGTH.values()))
                 if min_length <= n <= len(region_code)]
     return Q(region_id__in=prefixes)
+
+
+def regions_named(user, text: str) -> models.QuerySet:
+    """Regions of the user's jurisdiction that `text` names: those with that name, else those
+    whose name starts with it ("邵阳" → 邵阳县), in tree order."""
+    from .models import Region
+
+    visible = Region.objects.visible_to(user)
+    exact = visible.filter(name=text)
+    return exact if exact.exists() else visible.filter(name__startswith=text)
+
+
+# A region picker lists the user's own region and this many levels below it (province → city →
+# county; county → township → village): a province's every village would be tens of thousands.
+PICKER_DEPTH = 2
+
+
+def picker_regions(user, *, selected: str = "") -> list[tuple[str, str, int]]:
+    """(code, name, depth) of the regions a user may pick, in tree order; `selected` (a deeper
+    region of the jurisdiction, e.g. from a shared link) is listed too. Nothing outside."""
+    from .choices import REGION_CODE_LENGTH
+    from .models import Region
+
+    prefix = region_prefix(user)
+    if prefix is None:
+        return []
+    lengths = sorted(REGION_CODE_LENGTH.values())
+    top = next((i for i, n in enumerate(lengths) if n >= len(prefix)), 0) if prefix else 0
+    allowed = lengths[top: top + PICKER_DEPTH + 1]
+    wanted = Q(code_length__in=allowed)
+    if selected and selected.isdigit():
+        wanted |= Q(code=selected)
+    rows = (Region.objects.visible_to(user).annotate(code_length=Length("code")).filter(wanted).order_by("code")
+            .values_list("code", "name"))
+    return [(code, name, max(lengths.index(len(code)) - top, 0) if len(code) in lengths else 0) for code, name in rows]
 
 
 class JurisdictionQuerySet(models.QuerySet):

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.jurisdiction import get_visible_or_404
+from accounts.jurisdiction import get_visible_or_404, picker_regions
+from accounts.models import Enterprise
 from hazardtrack.errors import DomainError
 from hazardtrack.formats import cn_date
-from hazardtrack.pagination import BoundedPaginator
+from hazardtrack.pagination import PAGE_SIZES, BoundedPaginator, page_size
 
 from . import reporting, selectors, services
 from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
@@ -21,22 +22,65 @@ from .ladder import attach_deadline_days
 from .models import Attachment, Hazard
 from .transitions import TRANSITIONS, available_transitions
 
-PAGE_SIZES = (20, 50, 100)
+# The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
+# `ordering`), and the direction of the first click (dates and overdue days: newest/most first).
+LEDGER_COLUMNS = (
+    ("code", gettext_lazy("编号"), "code", ""), ("title", gettext_lazy("隐患名称"), "title", ""),
+    ("enterprise", gettext_lazy("单位"), "enterprise", ""), ("region", gettext_lazy("区划"), "region", ""),
+    ("sector", gettext_lazy("行业"), "sector", ""), ("level", gettext_lazy("等级"), "level", "-"),
+    ("status", gettext_lazy("状态"), "status", ""), ("found", gettext_lazy("发现日期"), "found_at", "-"),
+    ("deadline", gettext_lazy("整改期限"), "deadline", ""), ("overdue_days", gettext_lazy("逾期天数"), "overdue_days", "-"),
+)
+DEFAULT_ORDERING = "-found_at"  # hazards/selectors.py hazard_list
 # Column names of a ledger row, translated once per page (see _hazard_row.html).
 ROW_LABELS = {
-    "code": gettext_lazy("编号"), "title": gettext_lazy("隐患名称"), "enterprise": gettext_lazy("单位"),
-    "region": gettext_lazy("区划"), "sector": gettext_lazy("行业"), "level": gettext_lazy("等级"),
-    "status": gettext_lazy("状态"), "deadline": gettext_lazy("整改期限"), "on_spot": gettext_lazy("立行立改"),
-    "overdue": gettext_lazy("逾期"),
+    **{key: label for key, label, _param, _first in LEDGER_COLUMNS},
+    "on_spot": gettext_lazy("立行立改"), "overdue": gettext_lazy("逾期"), "days": gettext_lazy("天"),
 }
+# The filter bar shows these; the rest are under "更多筛选". `enterprise` (an id) and
+# `region_exact` (a code) come from links (drill-down, to-do) and are kept as hidden fields.
+BAR_FILTERS = ("q", "status", "level", "overdue", "due_soon", "region")
+HIDDEN_FILTERS = ("enterprise", "region_exact")
 
 
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", 20))
-    except ValueError:
-        return 20
-    return size if size in PAGE_SIZES else 20
+def _with(query, **changes) -> str:
+    """The query string with `changes` applied (None removes a parameter)."""
+    query = query.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()
+
+
+def _columns(query, ordering: str) -> list[dict]:
+    """Each column's header: the link that sorts by it (keeping the other filters, back to page
+    1) and its aria-sort."""
+    current = ordering or DEFAULT_ORDERING
+    columns = []
+    for key, label, param, first in LEDGER_COLUMNS:
+        if current.lstrip("-") == param:
+            sort = "descending" if current.startswith("-") else "ascending"
+            next_ordering = param if sort == "descending" else "-" + param
+        else:
+            sort, next_ordering = "", first + param
+        columns.append({"key": key, "label": label, "sort": sort,
+                        "url": "?" + _with(query, ordering=next_ordering, page=None)})
+    return columns
+
+
+def _filter_groups(filterset) -> dict:
+    form = filterset.form
+    bound = form.data if filterset.is_bound else {}
+    more = [form[name] for name in form.fields if name not in BAR_FILTERS + HIDDEN_FILTERS]
+    chosen = sum(1 for field in more if any(v for v in bound.getlist(field.name))) if bound else 0
+    return {
+        "bar": [form[name] for name in BAR_FILTERS if name in form.fields],
+        "more": more,
+        "hidden": [form[name] for name in HIDDEN_FILTERS if bound and bound.get(name)],
+        "more_chosen": chosen,
+        "more_open": chosen > 0 or any(field.errors for field in more),
+    }
 
 
 def form_error_from_domain(form, error: DomainError) -> None:
@@ -71,15 +115,37 @@ def success_message(name: str, hazard: Hazard) -> str:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    paginator = BoundedPaginator(rows, _page_size(request))
+    paginator = BoundedPaginator(rows, page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = attach_deadline_days(list(page.object_list))  # days left / overdue: one query
     query = request.GET.copy()
     query.pop("page", None)
+    valid = not filterset.is_bound or filterset.is_valid()
+    ordering = (filterset.form.cleaned_data.get("ordering") or [""])[0] if filterset.is_bound and valid else ""
     return render(request, "hazards/ledger.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": PAGE_SIZES,
+        "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": [
+            {"size": size, "url": "?" + _with(query, page_size=str(size)), "current": size == paginator.per_page}
+            for size in PAGE_SIZES],
+        "page_links": [{"number": n, "url": "?" + _with(query, page=str(n)) if isinstance(n, int) else ""}
+                       for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)],
+        "columns": _columns(query, ordering), **_filter_groups(filterset),
+        "page_size_value": paginator.per_page if paginator.per_page != PAGE_SIZES[0] else "",
+        "regions": [{"code": code, "name": name, "indent": "\u00a0\u00a0" * depth}
+                    for code, name, depth in picker_regions(request.user, selected=request.GET.get("region", ""))],
         "row_labels": {key: str(label) for key, label in ROW_LABELS.items()},
-    }, status=400 if filterset.is_bound and not filterset.is_valid() else 200)
+    }, status=200 if valid else 400)
+
+
+@login_required
+def enterprise_suggestions(request):
+    """Names for the ledger's 单位 field as the user types: enterprises of their jurisdiction
+    (an enterprise contact: their own), at most ten, as JSON."""
+    text = request.GET.get("q", "").strip()[:64]
+    found = []
+    if text:
+        found = list(Enterprise.objects.visible_to(request.user).filter(name__icontains=text)
+                     .order_by("name").values("id", "name")[:10])
+    return JsonResponse({"results": found}, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

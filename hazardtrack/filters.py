@@ -13,7 +13,7 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 ID_MAX = 2**63 - 1  # BigAutoField
 DAYS_MAX = 3650  # ten years: no deadline is further away
@@ -50,6 +50,8 @@ class DateFilter(django_filters.DateFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs["validators"] = date_validators()
+        # The browser's date picker; the value it sends is ISO 8601, which the field parses.
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(*args, **kwargs)
         label = str(kwargs.get("label") or "")
         self._spectacular_annotation = {"field": {
@@ -73,8 +75,15 @@ def reject_invalid(filterset) -> None:
     raise DomainError("bad_filter", _("筛选条件有误，未导出：%(errors)s") % {"errors": "；".join(parts)}, status=400)
 
 
-def descending_label(label):
-    """An ordering choice's "(descending)" label, in the language of whoever sees it."""
+def ordering_label(label, descending: bool):
+    """An ordering choice's label, "整改期限（降序）", in the language of whoever sees it."""
     # django-filter formats its "%s (descending)" labels once, at import, which would fix their
-    # language; this formats them each time they are shown.
-    return lazy(lambda: django_filters.OrderingFilter.descending_fmt % label, str)()
+    # language (and they are English); this formats them each time they are shown.
+    def text():
+        template = gettext("%(column)s（降序）") if descending else gettext("%(column)s（升序）")
+        return template % {"column": label}
+    return lazy(text, str)()
+
+
+def descending_label(label):
+    return ordering_label(label, True)

@@ -19,6 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
 
 MAX_PAGED_ROWS = 10_000
+# Rows a list page offers (?page_size=): the ledger, tip-offs, inspections, incidents.
+PAGE_SIZES = (20, 50, 100)
+
+
+def page_size(request, sizes: tuple[int, ...] = PAGE_SIZES) -> int:
+    """The page size asked for in `?page_size=` if it is one of `sizes`, else the first."""
+    try:
+        size = int(request.GET.get("page_size", sizes[0]))
+    except (TypeError, ValueError):
+        return sizes[0]
+    return size if size in sizes else sizes[0]
 
 
 def with_tiebreaker(queryset: QuerySet) -> QuerySet:

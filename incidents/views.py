@@ -13,14 +13,13 @@ from django.views.decorators.http import require_POST
 from accounts.jurisdiction import get_visible_or_404
 from hazards.views import form_error_from_domain
 from hazardtrack.errors import DomainError
+from hazardtrack.pagination import page_size
 
 from . import rules, selectors, services, statistics
 from .choices import IncidentGrade
 from .forms import ACTION_FORMS, FiguresFilterForm, IncidentForm
 from .models import Incident, IncidentAttachment
 from .transitions import ACTIONS, STAFF, available_actions, next_step
-
-PAGE_SIZES = (20, 50, 100)
 
 
 def _grade_thresholds() -> list[dict]:
@@ -37,19 +36,11 @@ def _staff_only(request, *, hide: bool = False) -> None:
         raise Http404 if hide else PermissionDenied
 
 
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", 20))
-    except ValueError:
-        return 20
-    return size if size in PAGE_SIZES else 20
-
-
 @login_required
 def incident_list(request):
     _staff_only(request)
     rows, filterset = selectors.incident_list(user=request.user, params=request.GET)
-    page = Paginator(rows, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size(request)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "incidents/list.html", {

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hazards.reporting import PossibleDuplicates
-from hazards.views import _page_size, form_error_from_domain
+from hazards.views import form_error_from_domain
 from hazardtrack.errors import DomainError
+from hazardtrack.pagination import page_size
 from hazardtrack.pdf import PdfUnavailable
 
 from . import documents, selectors, services
@@ -59,7 +60,7 @@ def _act(request, service, success, **kwargs) -> None:
 @login_required
 def inspection_list(request):
     rows, filterset = selectors.inspection_list(user=request.user, params=request.GET)
-    page = Paginator(rows, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size(request)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "inspections/list.html", {"filter": filterset, "page": page, "query": query.urlencode()})

@@ -287,6 +287,8 @@ ROUTES: dict[str, Any] = {
     "admin:*": StaffOnly(),
     # hazards pages
     "hazards:ledger": ListOf(hazard),
+    # The ledger's 单位 suggestions: "企" is in every place's enterprise name.
+    "hazards:enterprise-suggestions": ListOf(enterprise, query={"q": "企"}),
     "hazards:new": LoginOnly(),
     "hazards:detail": Scoped(hazard),
     "hazards:edit": Scoped(hazard, methods=("GET", "POST"), body={"POST": {"title": "改写", "version": 1}}),

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
 from hazards.reporting import PossibleDuplicates
-from hazards.views import PAGE_SIZES, _page_size, form_error_from_domain
+from hazards.views import form_error_from_domain
 from hazardtrack.errors import DomainError
+from hazardtrack.pagination import PAGE_SIZES, page_size
 
 from . import selectors, services
 from .forms import (
@@ -39,7 +40,7 @@ def queue(request):
     _require_regulator(request)
     params = request.GET if request.GET else {"queue": "open"}
     rows, filterset = selectors.tipoff_list(user=request.user, params=params)
-    page = Paginator(rows, _page_size(request)).get_page(request.GET.get("page"))
+    page = Paginator(rows, page_size(request)).get_page(request.GET.get("page"))
     page.object_list = selectors.flag_near_hazards(user=request.user, tipoffs=page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

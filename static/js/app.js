@@ -84,3 +84,46 @@ document.addEventListener("click", function (event) {
   var item = button.closest("[data-pending-upload]");
   if (item) item.remove();
 });
+
+/* The ledger's 单位 field: names of the user's jurisdiction as they type (hazards:enterprise-suggestions);
+   choosing one sets the hidden enterprise id, so the filter selects that unit exactly. Without this
+   file the name is matched as typed (enterprise_name). */
+(function () {
+  "use strict";
+  function ready(fn) { if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn); }
+  ready(function () {
+    document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+      var list = document.getElementById("ledger-enterprise-options");
+      if (!list) return;
+      input.setAttribute("list", list.id);
+      var form = input.form, idName = input.dataset.suggestId, known = {}, timer = null;
+      function idField() {
+        var field = form.querySelector("input[type=hidden][name=" + idName + "]");
+        if (!field) { field = document.createElement("input"); field.type = "hidden"; field.name = idName; form.appendChild(field); }
+        return field;
+      }
+      input.addEventListener("input", function () {
+        var q = input.value.trim();
+        // A name picked from the list selects that unit; any other text is matched as typed.
+        if (known[q]) { idField().value = known[q]; return; }
+        var hidden = form.querySelector("input[type=hidden][name=" + idName + "]");
+        if (hidden) hidden.remove();
+        clearTimeout(timer);
+        if (!q) return;
+        timer = setTimeout(function () {
+          fetch(input.dataset.suggest + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+            .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+            .then(function (data) {
+              list.innerHTML = "";
+              (data.results || []).forEach(function (e) {
+                known[e.name] = String(e.id);
+                var opt = document.createElement("option");
+                opt.value = e.name;
+                list.appendChild(opt);
+              });
+            }).catch(function () {});
+        }, 200);
+      });
+    });
+  });
+})();
