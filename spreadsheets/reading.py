@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Iterator
 from xml.etree import ElementTree
 
@@ -161,6 +161,16 @@ class Layout:
     positions: dict[str, int]  # column key -> index in the row tuple
     headers: dict[str, str]  # column key -> header as written in the file
     system_code_position: int | None  # 隐患编号 of an exported ledger: the old code where 原台账编号 is empty
+    ignored: list[str] = field(default_factory=list)  # headers of the columns not imported, as written
+
+    def imported(self, values: tuple) -> bool:
+        """Whether the row has content in any imported column (a row with only a 序号 is blank)."""
+        for index in (*self.positions.values(), self.system_code_position):
+            if index is not None and index < len(values):
+                value = values[index]
+                if value is not None and (not isinstance(value, str) or value.strip()):
+                    return True
+        return False
 
 
 def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
@@ -172,7 +182,7 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
             names[normalise_header(header)] = column
     best: Layout | None = None
     for number, values in rows[:HEADER_SEARCH_ROWS]:
-        positions, headers, system = {}, {}, None
+        positions, headers, system, ignored = {}, {}, None, []
         for index, value in enumerate(values):
             header = normalise_header(value)
             column = names.get(header)
@@ -181,8 +191,10 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
                 headers[column.key] = str(value).strip()
             elif header == normalise_header(SYSTEM_CODE_HEADER):
                 system = index
+            elif header:
+                ignored.append(str(value).strip()[:64])
         if len(positions) >= 2:
-            best = Layout(number, positions, headers, system)
+            best = Layout(number, positions, headers, system, ignored)
             break
     if best is None:
         expected = pgettext("list separator", "、").join(str(c.header) for c in columns if c.required)
