@@ -181,7 +181,7 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
         for header in (column.header, *column.other_headers):
             names[normalise_header(header)] = column
     best: Layout | None = None
-    for number, values in rows[:HEADER_SEARCH_ROWS]:
+    for place, (number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         positions, headers, system, ignored = {}, {}, None, []
         for index, value in enumerate(values):
             header = normalise_header(value)
@@ -195,6 +195,8 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
                 ignored.append(str(value).strip()[:64])
         if len(positions) >= 2:
             best = Layout(number, positions, headers, system, ignored)
+            if place + 1 < len(rows) and rows[place + 1][0] == number + 1:
+                _sub_headers(best, values, rows[place + 1][1], names)
             break
     if best is None:
         expected = pgettext("list separator", "、").join(str(c.header) for c in columns if c.required)
@@ -210,6 +212,30 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
         raise refuse("wrong_template", _("表头缺少必填列：%(missing)s。请使用导入模板，或在第 %(row)s 行补上这些列。") % {
             "missing": pgettext("list separator", "、").join(missing), "row": best.header_row})
     return best
+
+
+def _sub_headers(layout: Layout, top: tuple, below: tuple, names: dict) -> None:
+    """A two-row header: a group title merged over several columns (整改落实情况) with their
+    names in the row below. The names below count where the header row is empty or holds
+    such a group title; the data then starts a row lower."""
+    found = {}
+    for index, value in enumerate(below):
+        column = names.get(normalise_header(value))
+        above = normalise_header(top[index]) if index < len(top) else ""
+        if column is not None and column.key not in layout.positions and (not above or above not in names):
+            found[column.key] = (index, str(value).strip())
+    if not found:
+        return
+    for key, (index, header) in found.items():
+        layout.positions[key] = index
+        layout.headers[key] = header
+        group = str(top[index]).strip() if index < len(top) and top[index] is not None else ""
+        if group in layout.ignored:
+            layout.ignored.remove(group)
+    layout.ignored += [str(v).strip()[:64] for i, v in enumerate(below)
+                       if normalise_header(v) and i not in {p for p, _h in found.values()}
+                       and names.get(normalise_header(v)) is None]
+    layout.header_row += 1
 
 
 def open_sheet(handle: IO[bytes], info: SheetInfo):

@@ -289,31 +289,30 @@ class HazardChecker(Checker):
             problem("region", _("请填写所属区划代码，或填写生产经营单位/统一社会信用代码。"))
         status = row["status"]
         found = row["found_at"]
-        if status is None or found is None:
-            return issues  # the dates and the status story cannot be checked without both
-        found_day = _day(found)
+        # A status or a found date that could not be read leaves out only the rules that need it.
+        found_day = _day(found) if found else None
         if status == S.SIGNED_OFF and not (self.user.is_superuser or self.user.role in TRANSITIONS["sign_off"].roles):
             # An imported 已销号 is a closed hazard: only someone who may sign off brings it in.
             problem("status", _("您的角色（%(role)s）不能销号，不能导入“已销号”的隐患；请由监管人员导入，或按实际状态填写。") % {
                 "role": self.user.get_role_display()})
         original, current = row["original_deadline"], row["current_deadline"]
-        if status in NOT_YET_ASSIGNED and (original or current):
+        if status and status in NOT_YET_ASSIGNED and (original or current):
             problem("current_deadline", _("状态为“%(status)s”的隐患尚未交办，不应填写整改期限。") % {"status": S(status).label})
-        if status in DEADLINE_REQUIRED and not (original or current):
+        if status and status in DEADLINE_REQUIRED and not (original or current):
             problem("current_deadline", _("状态为“%(status)s”时须填写整改期限。") % {"status": S(status).label})
-        if original and original < found_day:
+        if original and found_day and original < found_day:
             problem("original_deadline", _("整改期限（%(d)s）早于发现日期（%(f)s）。") % {"d": original, "f": found_day})
-        if current and current < found_day:
+        if current and found_day and current < found_day:
             problem("current_deadline", _("整改期限（%(d)s）早于发现日期（%(f)s）。") % {"d": current, "f": found_day})
         if original and current and current < original:
             problem("current_deadline", _("整改期限不能早于原整改期限（%(d)s）。") % {"d": original})
         previous, previous_key = found_day, "found_at"
         for key, statuses in STAGE_DATES:
             day = row[key]
-            if day and status not in statuses:
+            if day and status and status not in statuses:
                 problem(key, _("状态为“%(status)s”时不应填写“%(column)s”。") % {
                     "status": S(status).label, "column": self.header(key)})
-            elif day and day < previous:
+            elif day and previous and day < previous:
                 problem(key, _("“%(column)s”（%(d)s）早于“%(before)s”（%(p)s）。") % {
                     "column": self.header(key), "d": day, "before": self.header(previous_key), "p": previous})
             if day:
