@@ -30,6 +30,8 @@ class IssueKind(models.TextChoices):
     SKIPPED = "skipped", _("已存在，跳过")
     # A warning: the row is imported, but an open hazard of its enterprise looks the same.
     DUPLICATE = "duplicate", _("疑似重复")
+    # The enterprise named is not registered, a near name is: imported once the user accepts it.
+    SUGGESTION = "suggestion", _("单位名称待确认")
 
 
 class ExportFormat(models.TextChoices):

@@ -68,7 +68,7 @@ def hazard_ledger_values(hazard: Hazard, labels: _Labels | None = None) -> list:
         hazard.responsible_unit, hazard.responsible_person, hazard.responsible_phone, hazard.measures,
         hazard.original_deadline, hazard.current_deadline, hazard.funds_planned, hazard.rectification_report,
         hazard.funds_spent, dates["rectified_at"], dates["verified_at"], dates["signed_off_at"],
-        hazard.rejection_reason,
+        hazard.rejection_reason, "",  # 备注 went into the description on import
     ]
 
 

@@ -50,6 +50,12 @@ class ImportJob(models.Model):
     error_rows = models.PositiveIntegerField(_("有错误的行数"), default=0)
     skipped_rows = models.PositiveIntegerField(_("已存在跳过的行数"), default=0)
     imported_rows = models.PositiveIntegerField(_("已导入行数"), default=0)
+    # Rows waiting for the user to accept a near enterprise name (not counted as valid yet).
+    suggested_rows = models.PositiveIntegerField(_("单位名称待确认的行数"), default=0)
+    # 合计/小计 rows and blank rows between the data: skipped, never checked.
+    blank_rows = models.PositiveIntegerField(_("合计、小计或空白而跳过的行数"), default=0)
+    # Headers of the sheet's columns that the import does not read, as written in the file.
+    ignored_columns = models.JSONField(default=list, blank=True)
     # {"430522:2024": 120, ...}: how many hazard codes each county and year will need.
     code_counts = models.JSONField(default=dict, blank=True)
 
@@ -93,6 +99,9 @@ class ImportIssue(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=IssueKind.choices, default=IssueKind.ERROR)
     # Found by the re-check when the import ran (the database changed after the preview).
     at_import = models.BooleanField(_("导入时发现"), default=False)
+    # kind=suggestion: {"enterprise": id, "name": registered name}; accepted by the user in the preview.
+    suggestion = models.JSONField(null=True, blank=True)
+    accepted = models.BooleanField(_("已接受建议"), default=False)
 
     class Meta:
         verbose_name = _("导入问题")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Iterator
 from xml.etree import ElementTree
 
@@ -161,6 +161,16 @@ class Layout:
     positions: dict[str, int]  # column key -> index in the row tuple
     headers: dict[str, str]  # column key -> header as written in the file
     system_code_position: int | None  # 隐患编号 of an exported ledger: the old code where 原台账编号 is empty
+    ignored: list[str] = field(default_factory=list)  # headers of the columns not imported, as written
+
+    def imported(self, values: tuple) -> bool:
+        """Whether the row has content in any imported column (a row with only a 序号 is blank)."""
+        for index in (*self.positions.values(), self.system_code_position):
+            if index is not None and index < len(values):
+                value = values[index]
+                if value is not None and (not isinstance(value, str) or value.strip()):
+                    return True
+        return False
 
 
 def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
@@ -171,8 +181,8 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
         for header in (column.header, *column.other_headers):
             names[normalise_header(header)] = column
     best: Layout | None = None
-    for number, values in rows[:HEADER_SEARCH_ROWS]:
-        positions, headers, system = {}, {}, None
+    for place, (number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        positions, headers, system, ignored = {}, {}, None, []
         for index, value in enumerate(values):
             header = normalise_header(value)
             column = names.get(header)
@@ -181,8 +191,12 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
                 headers[column.key] = str(value).strip()
             elif header == normalise_header(SYSTEM_CODE_HEADER):
                 system = index
+            elif header:
+                ignored.append(str(value).strip()[:64])
         if len(positions) >= 2:
-            best = Layout(number, positions, headers, system)
+            best = Layout(number, positions, headers, system, ignored)
+            if place + 1 < len(rows) and rows[place + 1][0] == number + 1:
+                _sub_headers(best, values, rows[place + 1][1], names)
             break
     if best is None:
         expected = pgettext("list separator", "、").join(str(c.header) for c in columns if c.required)
@@ -198,6 +212,30 @@ def find_layout(rows: list[tuple[int, tuple]], kind: str) -> Layout:
         raise refuse("wrong_template", _("表头缺少必填列：%(missing)s。请使用导入模板，或在第 %(row)s 行补上这些列。") % {
             "missing": pgettext("list separator", "、").join(missing), "row": best.header_row})
     return best
+
+
+def _sub_headers(layout: Layout, top: tuple, below: tuple, names: dict) -> None:
+    """A two-row header: a group title merged over several columns (整改落实情况) with their
+    names in the row below. The names below count where the header row is empty or holds
+    such a group title; the data then starts a row lower."""
+    found = {}
+    for index, value in enumerate(below):
+        column = names.get(normalise_header(value))
+        above = normalise_header(top[index]) if index < len(top) else ""
+        if column is not None and column.key not in layout.positions and (not above or above not in names):
+            found[column.key] = (index, str(value).strip())
+    if not found:
+        return
+    for key, (index, header) in found.items():
+        layout.positions[key] = index
+        layout.headers[key] = header
+        group = str(top[index]).strip() if index < len(top) and top[index] is not None else ""
+        if group in layout.ignored:
+            layout.ignored.remove(group)
+    layout.ignored += [str(v).strip()[:64] for i, v in enumerate(below)
+                       if normalise_header(v) and i not in {p for p, _h in found.values()}
+                       and names.get(normalise_header(v)) is None]
+    layout.header_row += 1
 
 
 def open_sheet(handle: IO[bytes], info: SheetInfo):

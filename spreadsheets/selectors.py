@@ -33,6 +33,11 @@ def duplicate_issues(job: ImportJob, limit: int = PREVIEW_ISSUES) -> list[Import
     return list(job.issues.filter(kind=IssueKind.DUPLICATE).order_by("row", "id")[:limit])
 
 
+def suggestion_issues(job: ImportJob, limit: int = 100) -> list[ImportIssue]:
+    """Rows whose enterprise name is near a registered one: the user accepts them in the preview."""
+    return list(job.issues.filter(kind=IssueKind.SUGGESTION).order_by("row", "id")[:limit])
+
+
 def job_status(job: ImportJob) -> dict:
     """What the progress bar polls."""
     return {

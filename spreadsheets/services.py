@@ -40,6 +40,7 @@ from hazardtrack.errors import DomainError
 
 from . import reading
 from .cells import local_datetime
+from .columns import is_summary
 from .choices import ImportKind, ImportMode, ImportStatus, IssueKind
 from .models import ImportIssue, ImportJob
 from .validation import CHECKERS, HAZARD_DEFAULTS, Issue, revive
@@ -150,7 +151,7 @@ def _save_issues(job: ImportJob, issues: list[Issue], already: int, *, at_import
     room = max(0, MAX_ISSUES - already)
     ImportIssue.objects.bulk_create(
         [ImportIssue(job=job, row=i.row, column=i.column[:64], value=i.value[:200], message=i.message[:300],
-                     kind=i.kind, at_import=at_import)
+                     kind=i.kind, at_import=at_import, suggestion=i.suggestion)
          for i in issues[:room]],
         batch_size=CHUNK,
     )
@@ -191,11 +192,26 @@ def import_validate(*, job_id: int) -> ImportJob | None:
         progress.close()
 
 
+def _data_rows(rows, layout: reading.Layout, counts: Counter):
+    """The rows to check: 合计/小计 rows, rows with nothing in an imported column (a lone 序号)
+    and empty rows between the data are counted in counts["blank"] and left out."""
+    last = layout.header_row
+    for number, values in rows:
+        if number <= layout.header_row:
+            continue
+        gap = number - last - 1  # empty rows the reader passed over (only those before more data count)
+        last = number
+        if not layout.imported(values) or any(isinstance(v, str) and is_summary(v) for v in values):
+            counts["blank"] += 1 + gap
+            continue
+        counts["blank"] += gap
+        yield number, values
+
+
 def _validate_rows(job: ImportJob, sheet, info: reading.SheetInfo, progress: _Progress) -> ImportJob:
     rows = reading.iter_rows(sheet)
     top = [row for _, row in zip(range(reading.HEADER_SEARCH_ROWS), rows)]
     layout = reading.find_layout(top, job.kind)
-    data_rows = [r for r in top if r[0] > layout.header_row]
     total = max(0, info.counted_rows - layout.header_row)
     progress.update(total_rows=total, processed_rows=0)
     checker = CHECKERS[job.kind](user=job.uploaded_by, layout=layout)
@@ -204,16 +220,18 @@ def _validate_rows(job: ImportJob, sheet, info: reading.SheetInfo, progress: _Pr
     stored = 0
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=3) as staged:
-        for chunk in _chunks(_chain(data_rows, rows), CHUNK):
+        for chunk in _chunks(_data_rows(_chain(top, rows), layout, counts), CHUNK):
             valid, issues = checker.check_rows(chunk)
+            pending = 0
             for row in valid:
                 staged.write(json.dumps(checker.stage(row), ensure_ascii=False).encode() + b"\n")
+                pending += bool(row.get("suggested"))
                 if job.kind == ImportKind.HAZARDS:
                     code_counts[f"{row['region'][:6]}:{_found_year(row['found_at'])}"] += 1
             errors, skipped = _count(issues)
-            counts.update(rows=len(chunk), valid=len(valid), errors=errors, skipped=skipped)
+            counts.update(rows=len(chunk), valid=len(valid) - pending, pending=pending, errors=errors, skipped=skipped)
             stored = _save_issues(job, issues, stored)
-            progress.update(processed_rows=counts["rows"], total_rows=max(total, counts["rows"]))
+            progress.update(processed_rows=counts["rows"] + counts["blank"], total_rows=max(total, counts["rows"]))
     if counts["rows"] == 0:
         return fail_job(job, _("工作表“%(sheet)s”在表头（第 %(row)s 行）下面没有数据行。") % {
             "sheet": info.title, "row": layout.header_row})
@@ -221,6 +239,7 @@ def _validate_rows(job: ImportJob, sheet, info: reading.SheetInfo, progress: _Pr
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.VALIDATED, staged=job.staged.name, total_rows=counts["rows"], processed_rows=counts["rows"],
         valid_rows=counts["valid"], error_rows=counts["errors"], skipped_rows=counts["skipped"],
+        suggested_rows=counts["pending"], blank_rows=counts["blank"], ignored_columns=layout.ignored,
         code_counts=dict(code_counts), finished_at=timezone.now(), heartbeat_at=None, failure="")
     job.refresh_from_db()
     return job
@@ -261,6 +280,9 @@ def import_start(*, job_id: int, actor: User, mode: str) -> ImportJob:
         if mode == ImportMode.ALL_OR_NOTHING and job.error_rows:
             raise DomainError("rows_invalid", _("有 %(n)s 行存在错误，按“全部有效才导入”不会导入任何数据。请下载错误报告，修改后重新上传；或选择“导入所有有效行”。") % {
                 "n": job.error_rows}, status=400, field="mode")
+        if mode == ImportMode.ALL_OR_NOTHING and job.suggested_rows:
+            raise DomainError("suggestions_pending", _("有 %(n)s 行的单位名称待确认，按“全部有效才导入”不会导入任何数据。请先在上方接受“您是否指”的建议，或修改文件后重新上传。") % {
+                "n": job.suggested_rows}, status=400, field="mode")
         if not job.valid_rows:
             raise DomainError("nothing_to_import", _("没有可导入的有效行。"), status=400, field="mode")
         job.mode, job.status, job.started_by = mode, ImportStatus.IMPORTING, actor
@@ -295,9 +317,12 @@ def import_run(*, job_id: int) -> ImportJob | None:
             checker = CHECKERS[job.kind](user=actor)
             imported = late_errors = late_skipped = 0
             new_issues: list[Issue] = []
+            accepted = _accepted_suggestions(job)
             for chunk in _chunks(_staged_rows(job), CHUNK):
                 first_row = chunk[0]["row"]
+                chunk, unaccepted = _apply_suggestions(chunk, accepted)
                 valid, issues = checker.check_against_database(chunk, first_pass=False)
+                issues += unaccepted
                 errors, skipped = _count(issues)
                 if errors and job.mode == ImportMode.ALL_OR_NOTHING:
                     raise _Stop(_("第 %(row)s 行在导入时已不再有效：%(message)s") % {
@@ -335,6 +360,49 @@ def import_run(*, job_id: int) -> ImportJob | None:
     ImportJob.objects.filter(pk=job.pk).update(staged="")
     job.refresh_from_db()
     return job
+
+
+def _accepted_suggestions(job: ImportJob) -> dict[int, int]:
+    """Row → the enterprise the user accepted for it in the preview."""
+    return {row: suggestion["enterprise"] for row, suggestion in job.issues.filter(
+        kind=IssueKind.SUGGESTION, accepted=True).values_list("row", "suggestion")}
+
+
+def _apply_suggestions(rows: list[dict], accepted: dict[int, int]) -> tuple[list[dict], list[Issue]]:
+    """Staged rows waiting for a near enterprise name: with the accepted unit, or left out
+    (an error of the import) when the user did not accept it."""
+    ready, left_out = [], []
+    for row in rows:
+        if row.get("suggested"):
+            if row["row"] not in accepted:
+                left_out.append(Issue(row["row"], "", row.get("enterprise_name") or "",
+                                      _("单位名称的建议未被接受，本行未导入。")))
+                continue
+            row["enterprise"] = accepted[row["row"]]
+        ready.append(row)
+    return ready, left_out
+
+
+def import_accept_suggestions(*, job_id: int, actor: User, issue_ids: list[int] | None) -> int:
+    """The user accepts "您是否指" suggestions of a validated job (those listed, or all when
+    None): those rows become valid and are imported with the registered unit. Returns how many."""
+    with transaction.atomic():
+        job = get_visible_or_404(ImportJob.objects.select_for_update(), actor, pk=job_id)
+        check_importer(actor, job.kind)
+        if job.status not in (ImportStatus.VALIDATED, ImportStatus.FAILED) or not job.staged:
+            raise DomainError("invalid_state", _("该导入任务当前为“%(status)s”，不能再接受建议。") % {
+                "status": job.get_status_display()})
+        # Only suggestions of rows that are otherwise valid were staged (kind=suggestion).
+        pending = job.issues.filter(kind=IssueKind.SUGGESTION, accepted=False)
+        if issue_ids is not None:
+            pending = pending.filter(pk__in=issue_ids)
+        if issue_ids is not None and not issue_ids:
+            raise DomainError("nothing_chosen", _("请勾选要接受的建议。"), status=400, field="accept")
+        count = pending.update(accepted=True)
+        job.valid_rows += count
+        job.suggested_rows = max(0, job.suggested_rows - count)
+        job.save(update_fields=["valid_rows", "suggested_rows"])
+    return count
 
 
 def _lock_imports() -> None:
@@ -403,6 +471,14 @@ def _insert_hazards(job: ImportJob, actor: User, rows: list[dict], codes: dict[s
         )
 
 
+def _with_note(row: dict) -> str:
+    """备注 has no field of its own: it follows the description."""
+    description, note = row["description"] or "", row.get("note") or ""
+    if not note:
+        return description
+    return (description + "\n" if description else "") + _("备注：%(note)s") % {"note": note}
+
+
 def hazard_from_row(row: dict) -> Hazard:
     """A historical hazard in any status, with the fields of that status filled consistently:
     confirmation and assignment dated at discovery (the old ledger does not say when), the
@@ -410,7 +486,7 @@ def hazard_from_row(row: dict) -> Hazard:
     status = row["status"]
     found_at = local_datetime(row["found_at"])
     hazard = Hazard(
-        original_code=row["original_code"], title=row["title"], description=row["description"] or "",
+        original_code=row["original_code"], title=row["title"], description=_with_note(row),
         enterprise_id=row["enterprise"], region_id=row["region"], sector_id=row["sector"], level=row["level"],
         category=row["category"] or HAZARD_DEFAULTS["category"], source=row["source"] or HAZARD_DEFAULTS["source"],
         address=row["address"] or "", found_at=found_at, status=status,

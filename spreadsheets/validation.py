@@ -9,6 +9,8 @@ import runs, because the database may have changed since the preview.
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +27,7 @@ from accounts.validators import validate_credit_code
 from hazards.choices import HazardCategory, HazardSource, HazardStatus
 from hazards.duplicates import duplicates_by_row
 from hazards.models import Hazard
+from hazards.transitions import TRANSITIONS
 from hazardtrack.dates import local_today
 from hazardtrack.input_guard import visible
 
@@ -54,11 +57,11 @@ class Issue:
     value: str
     message: str
     kind: str = IssueKind.ERROR
+    # A near enterprise name the user may accept in the preview: {"enterprise": id, "name": …}.
+    suggestion: dict | None = None
 
 
-class RowErrors(Exception):
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
+NEAR_NAME_CUTOFF = 0.8  # difflib ratio above which a registered name counts as a close spelling
 
 
 class Checker:
@@ -76,7 +79,7 @@ class Checker:
         self.sector_names = [s.name for s in sectors]
         # Accepted spellings of each choice column, worked out once (labels are lazy translations).
         self.choices = {
-            c.key: (choice_lookup(c.choices, c.aliases), [str(label) for _v, label in c.choices.choices])
+            c.key: (choice_lookup(c.choices, c.aliases, c.words), [str(label) for _v, label in c.choices.choices])
             for c in self.columns.values() if c.kind == "choice"
         }
         self.regions: dict[str, Region | None] = {}
@@ -91,9 +94,11 @@ class Checker:
         index = self.layout.positions.get(key) if self.layout else None
         return values[index] if index is not None and index < len(values) else None
 
-    def parse(self, number: int, values: tuple) -> dict:
-        """Every column of one row, each through its parser; all errors of the row together."""
-        data, issues = {"row": number}, []
+    def parse(self, number: int, values: tuple) -> tuple[dict, list[Issue]]:
+        """Every column of one row, each through its parser; all errors of the row together.
+        A cell that cannot be read is None in the row and its key is in row["_failed"], so the
+        rules that need it are left out (one problem is reported once, where it is)."""
+        data, issues, failed = {"row": number}, [], set()
         for key, column in self.columns.items():
             raw = self.raw(values, key)
             try:
@@ -103,10 +108,12 @@ class Checker:
             except CellError as error:
                 issues.append(Issue(number, self.header(key), visible(cells.cell_text(raw))[:200], str(error)))
                 value = None
+                failed.add(key)
             data[key] = value
-        if issues:
-            raise RowErrors(issues)
-        return data
+        if "region" in data and data["region"] and not data["region"].isdigit():
+            data["region_name"], data["region"] = data["region"], None  # a name: looked up per chunk
+        data["_failed"] = failed
+        return data, issues
 
     def parse_cell(self, column: Column, raw):
         if column.kind == "text":
@@ -138,10 +145,10 @@ class Checker:
                     raise CellError(" ".join(error.messages))
             return code
         if column.kind == "region":
-            code = cells.text(raw)
-            if code and (not code.isdigit() or len(code) not in (6, 9, 12)):
+            code = cells.text(raw, max_length=64)
+            if code.isdigit() and len(code) not in (6, 9, 12):
                 raise CellError(_("区划代码应为6位（区县）、9位（乡镇街道）或12位（村社区）数字。"))
-            return code
+            return code  # digits: a code; anything else: a region's name (see resolve_region_names)
         raise AssertionError(column.kind)
 
     # --- chunk lookups -----------------------------------------------------------------
@@ -152,6 +159,33 @@ class Checker:
             found = {r.code: r for r in Region.objects.filter(code__in=missing)}
             for code in missing:
                 self.regions[code] = found.get(code)
+
+    def resolve_region_names(self, rows: list[dict]) -> list[Issue]:
+        """Regions written by name (所在乡镇: 酿溪镇) → their codes, inside the user's jurisdiction
+        only, in one query per chunk. A name that is not there, or is there twice, is an issue."""
+        names = {r["region_name"] for r in rows if r.get("region_name")}
+        prefix = region_prefix(self.user)
+        if not names or prefix is None:
+            found: dict[str, list[str]] = {}
+        else:
+            found = defaultdict(list)
+            for code, name in Region.objects.filter(name__in=names, code__startswith=prefix).order_by("code").values_list("code", "name"):
+                found[name].append(code)
+        issues = []
+        for row in rows:
+            name = row.get("region_name")
+            if not name:
+                continue
+            codes = found.get(name, [])
+            if len(codes) == 1:
+                row["region"] = codes[0]
+                continue
+            message = (_("辖区内有 %(n)s 个名为“%(name)s”的区划（%(codes)s），请改填区划代码。") % {
+                "n": len(codes), "name": name, "codes": "、".join(codes[:5])} if codes else
+                _("在您的辖区内找不到名为“%(name)s”的乡镇（街道）或区划，请核对名称或改填区划代码。") % {"name": name})
+            issues.append(Issue(row["row"], self.header("region"), name[:200], message))
+            row["_failed"].add("region")
+        return issues
 
     def region_issue(self, row: dict, code: str) -> Issue | None:
         region = self.regions.get(code)
@@ -170,28 +204,47 @@ class Checker:
         return None
 
     def check_rows(self, rows: list[tuple[int, tuple]]) -> tuple[list[dict], list[Issue]]:
-        """Raw rows from the sheet → clean rows and issues."""
-        parsed, issues = [], []
+        """Raw rows from the sheet → clean rows and issues. Every check runs on every row, so a
+        row's problems are all named in one preview (never one round of corrections each)."""
+        parsed, issues, broken = [], [], set()
         for number, values in rows:
-            try:
-                row = self.parse(number, values)
-                self.check_row(row)
-            except RowErrors as error:
-                issues.extend(error.issues)
-                continue
+            row, problems = self.parse(number, values)
+            problems += self.check_row(row)
+            if problems:
+                broken.add(number)
+                issues.extend(problems)
             parsed.append(row)
-        valid, more = self.check_against_database(parsed, first_pass=True)
-        return valid, issues + more
+        issues += self.resolve_region_names(parsed)
+        broken |= {i.row for i in issues}
+        valid, more = self.check_against_database(parsed, first_pass=True, broken=broken)
+        return valid, sorted(issues + more, key=lambda i: i.row)
 
-    def check_row(self, row: dict) -> None:
+    def check_row(self, row: dict) -> list[Issue]:
         """Rules within one row (no database)."""
+        return []
 
-    def check_against_database(self, rows: list[dict], *, first_pass: bool) -> tuple[list[dict], list[Issue]]:
+    def check_against_database(self, rows: list[dict], *, first_pass: bool,
+                               broken: set[int] = frozenset()) -> tuple[list[dict], list[Issue]]:
+        """The rows checked against the database; `broken` rows (problems found already) are
+        checked too, for their other problems, but never returned as valid."""
         raise NotImplementedError
 
     def stage(self, row: dict) -> dict:
         """The row as JSON."""
-        return {k: _json(v) for k, v in row.items()}
+        return {k: _json(v) for k, v in row.items() if not k.startswith("_")}
+
+
+LEGAL_FORMS = re.compile(r"(有限责任公司|股份有限公司|有限公司|分公司|公司)$")
+
+
+def _name_core(name: str) -> str:
+    """A unit's name without spaces, brackets' width and its legal form, for comparing."""
+    text = name.replace(" ", "").replace("\u3000", "").replace("(", "（").replace(")", "）")
+    return LEGAL_FORMS.sub("", text)
+
+
+def _column_key(checker: Checker, header: str) -> str | None:
+    return next((key for key in checker.columns if checker.header(key) == header), None)
 
 
 def _day(value: datetime.date | datetime.datetime) -> datetime.date:
@@ -209,6 +262,11 @@ def _json(value):
 class HazardChecker(Checker):
     kind = ImportKind.HAZARDS
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._pool: dict[str, list[Enterprise]] | None = None
+        self._near_cache: dict[str, list[Enterprise]] = {}
+
     def parse(self, number: int, values: tuple) -> dict:
         position = self.layout.system_code_position if self.layout else None
         if position is not None and position < len(values) and not cells.cell_text(self.raw(values, "original_code")):
@@ -218,35 +276,44 @@ class HazardChecker(Checker):
             values[index] = values[position]
         return super().parse(number, values)
 
-    def check_row(self, row: dict) -> None:
+    def check_row(self, row: dict) -> list[Issue]:
+        """The rules between the cells of one row. A rule whose cells could not be read is
+        left out: that cell's own problem is already named."""
         issues = []
+        failed = row.get("_failed", set())
 
         def problem(key: str, message: str):
             issues.append(Issue(row["row"], self.header(key), cells.cell_text(row.get(key))[:200], message))
 
+        if not (row["enterprise_name"] or row["credit_code"] or row["region"] or row.get("region_name")) \
+                and not failed & {"enterprise_name", "credit_code", "region"}:
+            problem("region", _("请填写所属区划代码，或填写生产经营单位/统一社会信用代码。"))
         status = row["status"]
         found = row["found_at"]
-        found_day = _day(found)
-        if not (row["enterprise_name"] or row["credit_code"] or row["region"]):
-            problem("region", _("请填写所属区划代码，或填写生产经营单位/统一社会信用代码。"))
+        # A status or a found date that could not be read leaves out only the rules that need it.
+        found_day = _day(found) if found else None
+        if status == S.SIGNED_OFF and not (self.user.is_superuser or self.user.role in TRANSITIONS["sign_off"].roles):
+            # An imported 已销号 is a closed hazard: only someone who may sign off brings it in.
+            problem("status", _("您的角色（%(role)s）不能销号，不能导入“已销号”的隐患；请由监管人员导入，或按实际状态填写。") % {
+                "role": self.user.get_role_display()})
         original, current = row["original_deadline"], row["current_deadline"]
-        if status in NOT_YET_ASSIGNED and (original or current):
+        if status and status in NOT_YET_ASSIGNED and (original or current):
             problem("current_deadline", _("状态为“%(status)s”的隐患尚未交办，不应填写整改期限。") % {"status": S(status).label})
-        if status in DEADLINE_REQUIRED and not (original or current):
+        if status and status in DEADLINE_REQUIRED and not (original or current):
             problem("current_deadline", _("状态为“%(status)s”时须填写整改期限。") % {"status": S(status).label})
-        if original and original < found_day:
+        if original and found_day and original < found_day:
             problem("original_deadline", _("整改期限（%(d)s）早于发现日期（%(f)s）。") % {"d": original, "f": found_day})
-        if current and current < found_day:
+        if current and found_day and current < found_day:
             problem("current_deadline", _("整改期限（%(d)s）早于发现日期（%(f)s）。") % {"d": current, "f": found_day})
         if original and current and current < original:
             problem("current_deadline", _("整改期限不能早于原整改期限（%(d)s）。") % {"d": original})
         previous, previous_key = found_day, "found_at"
         for key, statuses in STAGE_DATES:
             day = row[key]
-            if day and status not in statuses:
+            if day and status and status not in statuses:
                 problem(key, _("状态为“%(status)s”时不应填写“%(column)s”。") % {
                     "status": S(status).label, "column": self.header(key)})
-            elif day and day < previous:
+            elif day and previous and day < previous:
                 problem(key, _("“%(column)s”（%(d)s）早于“%(before)s”（%(p)s）。") % {
                     "column": self.header(key), "d": day, "before": self.header(previous_key), "p": previous})
             if day:
@@ -257,10 +324,9 @@ class HazardChecker(Checker):
             problem(key, _("状态为“%(status)s”时须填写“%(column)s”。") % {"status": S(status).label, "column": self.header(key)})
         if status == S.REJECTED and not row["rejection_reason"]:
             problem("rejection_reason", _("状态为“不予认定”时须填写不予认定理由。"))
-        if issues:
-            raise RowErrors(issues)
+        return [i for i in issues if not (failed and _column_key(self, i.column) in failed)]
 
-    def check_against_database(self, rows, *, first_pass):
+    def check_against_database(self, rows, *, first_pass, broken=frozenset()):
         issues: list[Issue] = []
         self.load_regions(r["region"] for r in rows)
         enterprises = self._enterprises(rows, first_pass=first_pass)
@@ -269,9 +335,15 @@ class HazardChecker(Checker):
         for row in rows:
             problems = []
             enterprise = None
+            suggestion = None
+            failed = row.get("_failed", set())
             if first_pass:
+                row["suggested"] = None
                 enterprise, problem = self._match_enterprise(row, enterprises)
-                if problem:
+                if problem and problem.suggestion:
+                    suggestion = problem  # checked as if accepted; imported only once accepted
+                    row["suggested"] = problem.suggestion["enterprise"]
+                elif problem:
                     problems.append(problem)
             elif row["enterprise"]:
                 enterprise = enterprises.get(row["enterprise"])
@@ -279,7 +351,7 @@ class HazardChecker(Checker):
                     problems.append(Issue(row["row"], self.header("enterprise_name"), row.get("enterprise_name") or "",
                                           _("该单位已不存在或已不在您的辖区内。")))
             if enterprise is not None:
-                row["enterprise"] = enterprise.pk
+                row["enterprise"] = None if suggestion else enterprise.pk
                 row["enterprise_label"] = enterprise.name
                 row["region"] = row["region"] or enterprise.region_id
                 row["sector"] = row["sector"] or enterprise.sector_id
@@ -293,16 +365,18 @@ class HazardChecker(Checker):
                 problem = self.region_issue(row, row["region"])
                 if problem:
                     problems.append(problem)
-            if not row["sector"] and not problems:
+            if not row["sector"] and not problems and not failed & {"sector", "region", "enterprise_name", "credit_code"}:
                 problems.append(Issue(row["row"], self.header("sector"), "", _("请填写行业领域（无单位时必填）。")))
-            if problems:
-                issues.extend(problems)
-                continue
-            county = row["region"][:COUNTY_LENGTH]
+            county = (row["region"] or "")[:COUNTY_LENGTH]
             code = row["original_code"]
-            duplicate = self.duplicate_in_file(row, (county, code), "original_code", code)
-            if duplicate:
-                issues.append(duplicate)
+            if county and code:
+                duplicate = self.duplicate_in_file(row, (county, code), "original_code", code)
+                if duplicate:
+                    problems.append(duplicate)
+            if problems or row["row"] in broken:
+                if suggestion:  # named with the row's other problems; nothing to accept yet
+                    problems.append(Issue(suggestion.row, suggestion.column, suggestion.value, suggestion.message))
+                issues.extend(problems)
                 continue
             match = existing.get((county, code)) or existing.get(("", code))
             if match:
@@ -310,9 +384,11 @@ class HazardChecker(Checker):
                                     _("已导入过（隐患编号 %(code)s），本行跳过。") % {"code": match},
                                     kind=IssueKind.SKIPPED))
                 continue
+            if suggestion:
+                issues.append(suggestion)
             valid.append(row)
         if first_pass:
-            issues.extend(self._possible_duplicates(valid))
+            issues.extend(self._possible_duplicates([r for r in valid if not r["suggested"]]))
         return valid, issues
 
     def _possible_duplicates(self, rows: list[dict]) -> list[Issue]:
@@ -351,13 +427,48 @@ class HazardChecker(Checker):
         if name:
             matches = found["names"].get(name, [])
             if not matches:
-                return None, Issue(row["row"], self.header("enterprise_name"), name,
-                                   _("在您的辖区内找不到名为“%(name)s”的单位，请核对全称或填写统一社会信用代码。") % {"name": name})
+                return self._near_enterprise(row, name)
             if len(matches) > 1:
                 return None, Issue(row["row"], self.header("enterprise_name"), name,
                                    _("辖区内有 %(n)s 个名为“%(name)s”的单位，请填写统一社会信用代码以区分。") % {"n": len(matches), "name": name})
             return matches[0], None
         return None, None
+
+    def _near_enterprise(self, row, name: str) -> tuple[Enterprise | None, Issue]:
+        """No unit has exactly this name: one registered name containing it (or contained in
+        it), else one close spelling, is offered as "您是否指" — never used unless accepted."""
+        near = self._near_names(name)
+        header = self.header("enterprise_name")
+        if len(near) == 1:
+            enterprise = near[0]
+            return enterprise, Issue(row["row"], header, name, _("在您的辖区内找不到名为“%(name)s”的单位。您是否指：%(suggestion)s？请在预览中确认。") % {
+                "name": name, "suggestion": enterprise.name}, kind=IssueKind.SUGGESTION,
+                suggestion={"enterprise": enterprise.pk, "name": enterprise.name})
+        if near:
+            return None, Issue(row["row"], header, name, _("在您的辖区内找不到名为“%(name)s”的单位；相近的有：%(names)s。请填写全称或统一社会信用代码。") % {
+                "name": name, "names": "、".join(e.name for e in near[:5])})
+        return None, Issue(row["row"], header, name,
+                           _("在您的辖区内找不到名为“%(name)s”的单位，请核对全称或填写统一社会信用代码。") % {"name": name})
+
+    def _near_names(self, name: str) -> list[Enterprise]:
+        """The visible units whose name contains `name` or is contained in it, else those
+        spelled closely. The visible units are read once per import, and only if a name misses."""
+        if name in self._near_cache:
+            return self._near_cache[name]
+        if self._pool is None:
+            self._pool = defaultdict(list)
+            for enterprise in Enterprise.objects.visible_to(self.user).order_by().only(
+                    "id", "name", "credit_code", "region_id", "sector_id").iterator(chunk_size=5000):
+                self._pool[enterprise.name].append(enterprise)
+        key = _name_core(name)
+        contained = [e for registered, units in self._pool.items() if len(key) >= 2
+                     and (key in _name_core(registered) or (len(_name_core(registered)) >= 4 and _name_core(registered) in key))
+                     for e in units]
+        if not contained:
+            close = difflib.get_close_matches(name, list(self._pool), n=5, cutoff=NEAR_NAME_CUTOFF)
+            contained = [e for registered in close for e in self._pool[registered]]
+        self._near_cache[name] = contained
+        return contained
 
     def _existing_codes(self, rows) -> dict[tuple[str, str], str]:
         """(county, old code) → our code, for codes already in the user's jurisdiction. An old
@@ -381,22 +492,26 @@ class HazardChecker(Checker):
 class EnterpriseChecker(Checker):
     kind = ImportKind.ENTERPRISES
 
-    def check_against_database(self, rows, *, first_pass):
+    def check_against_database(self, rows, *, first_pass, broken=frozenset()):
         issues: list[Issue] = []
         self.load_regions(r["region"] for r in rows)
-        codes = {r["credit_code"] for r in rows}
+        codes = {r["credit_code"] for r in rows if r["credit_code"]}
         existing = dict(Enterprise.objects.filter(credit_code__in=codes).order_by().values_list("credit_code", "region_id"))
         prefix = region_prefix(self.user)
         valid = []
         for row in rows:
-            problem = self.region_issue(row, row["region"])
-            if problem:
-                issues.append(problem)
-                continue
+            problems = []
+            if row["region"]:
+                problem = self.region_issue(row, row["region"])
+                if problem:
+                    problems.append(problem)
             code = row["credit_code"]
-            duplicate = self.duplicate_in_file(row, (code,), "credit_code", code)
-            if duplicate:
-                issues.append(duplicate)
+            if code:
+                duplicate = self.duplicate_in_file(row, (code,), "credit_code", code)
+                if duplicate:
+                    problems.append(duplicate)
+            if problems or row["row"] in broken:
+                issues.extend(problems)
                 continue
             if code in existing:
                 if prefix is not None and existing[code].startswith(prefix):

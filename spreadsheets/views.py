@@ -76,6 +76,7 @@ def _job_context(request, job: ImportJob, start_form: StartForm | None = None) -
         "job": job,
         "issues": selectors.first_issues(job) if job.status != ImportStatus.UPLOADED else [],
         "duplicates": selectors.duplicate_issues(job) if job.status != ImportStatus.UPLOADED else [],
+        "suggestions": selectors.suggestion_issues(job) if job.status != ImportStatus.UPLOADED else [],
         "start_form": start_form or StartForm(),
         "can_start": job.status in (ImportStatus.VALIDATED, ImportStatus.FAILED) and bool(job.staged)
         and services.can_import(request.user, job.kind),
@@ -104,6 +105,23 @@ def start(request, pk: int):
             return redirect("spreadsheets:job", pk=job.pk)
     job.refresh_from_db()
     return render(request, "spreadsheets/job.html", _job_context(request, job, form), status=400)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    """Accept "您是否指" suggestions: the ticked ones, or all of them."""
+    job = selectors.import_job_detail(user=request.user, pk=pk)
+    ids = None if request.POST.get("all") else [int(i) for i in request.POST.getlist("accept") if i.isdigit()]
+    try:
+        count = services.import_accept_suggestions(job_id=job.pk, actor=request.user, issue_ids=ids)
+    except DomainError as error:
+        job.refresh_from_db()
+        context = _job_context(request, job)
+        context["accept_error"] = error.message
+        return render(request, "spreadsheets/job.html", context, status=error.status)
+    messages.success(request, _("已接受 %(n)s 条单位名称建议，这些行将按登记的单位导入。") % {"n": count})
+    return redirect("spreadsheets:job", pk=job.pk)
 
 
 @login_required

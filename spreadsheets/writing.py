@@ -232,14 +232,20 @@ def _write_guide(sheet, kind: str, columns: tuple[Column, ...]) -> None:
     for row, note in enumerate(notes, start=1):
         sheet.cell(row=row, column=1, value=note).font = HEADER_FONT if row == 1 else Font()
     start = len(notes) + 2
-    for index, header in enumerate([_("列名"), _("是否必填"), _("说明"), _("可选值")], start=1):
+    for index, header in enumerate([_("列名"), _("是否必填"), _("说明"), _("可选值"), _("也可写作（表头）"),
+                                    _("也接受的填法")], start=1):
         cell = sheet.cell(row=start, column=index, value=header)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for offset, column in enumerate(columns, start=1):
         values = _option_values(column)
+        words = "、".join(_("%(word)s（按“%(label)s”）") % {"word": word, "label": column.choices(value).label}
+                         for word, value in column.words)
         sheet.append([str(column.header), _("必填") if column.required else _("选填"), str(column.help),
-                      "、".join(values)])
+                      "、".join(values), "、".join(column.other_headers), words])
         for cell in sheet[start + offset]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCD", (20, 10, 60, 50)):
+    for letter, width in zip("ABCDEF", (20, 10, 60, 50, 30, 40)):
         sheet.column_dimensions[letter].width = width
+    sheet.append([])
+    sheet.append([_("表头不必与模板完全一致：上表“也可写作”中的列名同样识别；不识别的列（如“序号”）不导入，预览中会列出。"
+                    "“合计”“小计”行和空行自动跳过。单位名称与登记的全称不一致时，预览会给出“您是否指”的建议，确认后才按建议导入。")])
