@@ -229,3 +229,38 @@ class IssuingBody(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class HazardRollup(models.Model):
+    """The statistics rollup (issue #18): additive counts of the hazards found on one day in one
+    region (the hazard's own region: township or village), sector, source and level, one column
+    per status, kept exact by PostgreSQL triggers on hazards_hazard in the same transaction as
+    every change (supervision/rollup.py). Two grains share the table: "d" rows (found day ×
+    region) and "m" rows (found month, `day` = its first day × city, the first 4 digits) for
+    long periods of the province and cities. What each column counts, and how figures are read
+    from it, is defined in supervision/statistics.py. SQLite keeps the table empty and the
+    statistics read the live aggregate there."""
+
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    region = models.CharField(max_length=12)
+    sector = models.CharField(max_length=32)
+    source = models.CharField(max_length=16)
+    level = models.CharField(max_length=16)
+    n_reported = models.BigIntegerField(default=0)
+    n_rejected = models.BigIntegerField(default=0)
+    n_confirmed = models.BigIntegerField(default=0)
+    n_assigned = models.BigIntegerField(default=0)
+    n_rectifying = models.BigIntegerField(default=0)
+    n_rectification_reported = models.BigIntegerField(default=0)
+    n_verified = models.BigIntegerField(default=0)
+    n_signed_off = models.BigIntegerField(default=0)
+    on_time = models.BigIntegerField(default=0)
+    close_us = models.BigIntegerField(default=0)  # total microseconds from found to signed off
+    listed = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "day", "region", "sector", "source", "level"],
+                                    name="hazard_rollup_key"),
+        ]
