@@ -45,7 +45,11 @@ def form_error_from_domain(form, error: DomainError) -> None:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    paginator = BoundedPaginator(rows, _page_size(request))
+    from supervision.statistics import rollup_ledger_count
+
+    exact = filterset.is_bound and filterset.is_valid() or not filterset.is_bound
+    paginator = BoundedPaginator(rows, _page_size(request),
+                                 exact_count=lambda: rollup_ledger_count(request.user, request.GET) if exact else None)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

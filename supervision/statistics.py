@@ -575,3 +575,74 @@ def _rollup_dashboard(scope: QuerySet[Hazard], last_year: QuerySet[Hazard], *, p
         bucket = row.pop("bucket")
         series.append((bucket, _rollup_figures(row, trend_not_due.get(bucket))))
     return DashboardFigures(cube=Cube(rows), previous=previous, trend=series)
+
+
+# --- exact ledger counts from the rollup ---------------------------------------------------
+
+# The ledger filters (hazards/filtersets.py) that are rollup dimensions; any other filter with a
+# value makes the ledger count its rows itself (hazardtrack/pagination.py, bounded).
+LEDGER_ROLLUP_PARAMS = {"region", "region_exact", "sector", "level", "status", "source", "found_after",
+                        "found_before", "counted", "rectified"}
+LEDGER_PAGING_PARAMS = {"page", "page_size", "ordering", "format"}
+
+
+def _statuses(params) -> set[str] | None:
+    statuses = {s.value for s in HazardStatus}
+    chosen = [v for v in params.getlist("status") if v]
+    if chosen:
+        if not set(chosen) <= statuses:
+            return None
+        statuses = set(chosen)
+    flags = {"counted": ({s for s in statuses if s != HazardStatus.REJECTED}, {HazardStatus.REJECTED.value}),
+             "rectified": ({s.value for s in RECTIFIED_STATUSES}, statuses - {s.value for s in RECTIFIED_STATUSES})}
+    for name, (yes, no) in flags.items():
+        value = params.get(name) or ""
+        if value not in ("", "1", "0"):
+            return None
+        if value:
+            statuses &= yes if value == "1" else no
+    return statuses
+
+
+def rollup_ledger_count(user, params, *, using: str = "default") -> int | None:
+    """The exact number of ledger rows `user` sees under the filters `params` (a QueryDict),
+    summed from the rollup, or None when a filter is not a rollup dimension (or not PostgreSQL,
+    or the user is not staff: enterprise contacts see their own unit's rows)."""
+    from .models import HazardRollup
+
+    if connections[using].vendor != "postgresql":
+        return None
+    used = {key for key in params if any(params.getlist(key))} - LEDGER_PAGING_PARAMS
+    if not used <= LEDGER_ROLLUP_PARAMS:
+        return None
+    region_code = (params.get("region") or "").strip()
+    if region_code and not region_code.isdigit():
+        return None
+    prefix = rollup_scope(user, region_code)
+    if prefix is None:
+        from accounts.jurisdiction import region_prefix
+
+        return 0 if region_prefix(user) is not None else None  # the region lies outside the jurisdiction
+    try:
+        start = datetime.date.fromisoformat(params["found_after"]) if params.get("found_after") else datetime.date(1, 1, 1)
+        end = datetime.date.fromisoformat(params["found_before"]) if params.get("found_before") else datetime.date(9999, 1, 1)
+    except ValueError:
+        return None
+    statuses = _statuses(params)
+    levels = {v.value for v in HazardLevel}
+    if statuses is None or (params.get("level") and params["level"] not in levels):
+        return None
+    exact = (params.get("region_exact") or "").strip()
+    rows = rollup_rows(prefix, Period(start, end), months=not exact, using=using) if start <= end else None
+    if rows is None or not statuses:
+        return 0
+    if exact:
+        rows = rows.filter(region=exact) if exact.startswith(prefix) else rows.none()
+    if params.get("level"):
+        rows = rows.filter(level=params["level"])
+    if params.get("source"):
+        rows = rows.filter(source=params["source"])
+    sectors = [v for v in params.getlist("sector") if v]
+    if sectors:
+        rows = rows.filter(sector__in=sectors)
+    return rows.aggregate(n=_column_sum(sorted(statuses)))["n"] or 0
