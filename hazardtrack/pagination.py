@@ -12,7 +12,8 @@ Counting: a caller that can count exactly without reading the rows (the hazard l
 statistics rollup when its filters are rollup dimensions) passes `exact_count`; otherwise the
 rows are counted up to MAX_PAGED_ROWS + 1 only, so a province-wide list of 850,000 rows costs
 no full count scan: past the bound the count is "more than MAX_PAGED_ROWS" (`count_exact`
-False), which the page shows as 超过 N 条 and the API as `"count_exact": false`.
+False), which the page shows as 超过 N 条 and the API as `"count_exact": false`. The embedded
+SQLite database (`dev.py run`, small) is always counted exactly.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from math import ceil
 from typing import Callable
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -61,8 +63,8 @@ class BoundedPaginator(Paginator):
         if exact is not None:
             return exact
         rows = self.object_list
-        if not isinstance(rows, QuerySet):
-            return super().count
+        if not isinstance(rows, QuerySet) or connections[rows.db].vendor != "postgresql":
+            return super().count  # the embedded SQLite database is small: counted exactly
         counted = rows.order_by().values("pk")[: self.max_rows + 1].count()
         self.count_exact = counted <= self.max_rows
         return counted

@@ -1,5 +1,6 @@
 """Archived reports (日报/周报/月报), who subscribes to them and how each copy was delivered, and
-circulars (通报). Figures themselves are never stored: they come from supervision.statistics."""
+circulars (通报), and the statistics rollup (HazardRollup: additive counts kept by database
+triggers). Figures themselves are never stored: they come from supervision.statistics."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import JurisdictionQuerySet
+from hazards.choices import HazardStatus
 
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
 
@@ -247,20 +249,15 @@ class HazardRollup(models.Model):
     sector = models.CharField(max_length=32)
     source = models.CharField(max_length=16)
     level = models.CharField(max_length=16)
-    n_reported = models.BigIntegerField(default=0)
-    n_rejected = models.BigIntegerField(default=0)
-    n_confirmed = models.BigIntegerField(default=0)
-    n_assigned = models.BigIntegerField(default=0)
-    n_rectifying = models.BigIntegerField(default=0)
-    n_rectification_reported = models.BigIntegerField(default=0)
-    n_verified = models.BigIntegerField(default=0)
-    n_signed_off = models.BigIntegerField(default=0)
-    on_time = models.BigIntegerField(default=0)
-    close_us = models.BigIntegerField(default=0)  # total microseconds from found to signed off
-    listed = models.BigIntegerField(default=0)
+    # n_<status> for every status, then on_time, close_us (total microseconds from found to signed
+    # off) and listed: added below, one BigIntegerField each.
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["grain", "day", "region", "sector", "source", "level"],
                                     name="hazard_rollup_key"),
         ]
+
+
+for _column in [f"n_{status.value}" for status in HazardStatus] + ["on_time", "close_us", "listed"]:
+    HazardRollup.add_to_class(_column, models.BigIntegerField(default=0))

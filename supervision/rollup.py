@@ -148,8 +148,10 @@ def verify(using: str = "default", limit: int = 20) -> list[tuple]:
     columns = ", ".join((*KEY, *_columns()))
     stored = f"SELECT {columns} FROM {TABLE} WHERE " + " OR ".join(f"{c} <> 0" for c in _columns())
     live = f"SELECT {columns} FROM ({_grains_sql(LIVE)}) g"
+    outer = connection.in_atomic_block
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        if not outer:  # one snapshot for both sides (inside a transaction, its own)
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute(f"(SELECT 'missing', * FROM ({live} EXCEPT ALL {stored}) a LIMIT {int(limit)}) "
                        f"UNION ALL (SELECT 'extra', * FROM ({stored} EXCEPT ALL {live}) b LIMIT {int(limit)})")
         return cursor.fetchall()

@@ -449,7 +449,8 @@ def rollup_row_measures(time_zone: str) -> dict[str, str]:
     measures = {column: f"(r.status = '{status}')::int" for status, column in ROLLUP_STATUS_COLUMNS.items()}
     signed_off = f"r.status = '{HazardStatus.SIGNED_OFF.value}'"
     measures.update({
-        "on_time": f"({signed_off} AND (r.signed_off_at AT TIME ZONE '{time_zone}')::date <= r.original_deadline)::int",
+        "on_time": f"coalesce({signed_off} AND (r.signed_off_at AT TIME ZONE '{time_zone}')::date"
+                   f" <= r.original_deadline, false)::int",
         "close_us": f"CASE WHEN {signed_off} THEN coalesce((extract(epoch FROM r.signed_off_at - r.found_at)"
                     f" * 1000000)::bigint, 0) ELSE 0 END",
         "listed": f"(r.status <> '{HazardStatus.REJECTED.value}' AND r.listing_level <> '')::int",
@@ -624,8 +625,8 @@ def rollup_ledger_count(user, params, *, using: str = "default") -> int | None:
 
         return 0 if region_prefix(user) is not None else None  # the region lies outside the jurisdiction
     try:
-        start = datetime.date.fromisoformat(params["found_after"]) if params.get("found_after") else datetime.date(1, 1, 1)
-        end = datetime.date.fromisoformat(params["found_before"]) if params.get("found_before") else datetime.date(9999, 1, 1)
+        start, end = (datetime.date.fromisoformat(params[name]) if params.get(name) else default
+                      for name, default in (("found_after", datetime.date.min), ("found_before", datetime.date(9999, 1, 1))))
     except ValueError:
         return None
     statuses = _statuses(params)

@@ -199,8 +199,9 @@ def test_the_rollup_equals_the_live_aggregate_after_every_change(world, steps, d
 def test_the_dashboard_reads_the_rollup_and_its_figure_leads_to_as_many_ledger_rows(world, client):
     staff, enterprises, admin = world
     for offset in range(3):
-        services.hazard_create(actor=staff["430522"][0], data={
-            "title": "配电箱未接地", "enterprise": enterprises[0], "found_at": timezone.now() - datetime.timedelta(hours=offset)})
+        found = timezone.now() - datetime.timedelta(hours=offset)
+        services.hazard_create(actor=staff["430522"][0],
+                               data={"title": "配电箱未接地", "enterprise": enterprises[0], "found_at": found})
     client.force_login(admin)
     today = local_today()
     period = stats.current_period(stats.PeriodKind.MONTH, today)
