@@ -115,12 +115,15 @@ def success_message(name: str, hazard: Hazard) -> str:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    paginator = BoundedPaginator(rows, page_size(request))
+    from supervision.statistics import rollup_ledger_count
+
+    valid = not filterset.is_bound or filterset.is_valid()
+    paginator = BoundedPaginator(rows, page_size(request),
+                                 exact_count=lambda: rollup_ledger_count(request.user, request.GET) if valid else None)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = attach_deadline_days(list(page.object_list))  # days left / overdue: one query
     query = request.GET.copy()
     query.pop("page", None)
-    valid = not filterset.is_bound or filterset.is_valid()
     ordering = (filterset.form.cleaned_data.get("ordering") or [""])[0] if filterset.is_bound and valid else ""
     return render(request, "hazards/ledger.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": [

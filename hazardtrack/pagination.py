@@ -7,12 +7,22 @@ filters or turns the sort around. The deepest page therefore costs the same as p
 small county, whatever the size of the ledger. Every paged query also gets the primary key
 as a last sort key, so rows with equal sort values never repeat or vanish between pages, and
 deep pages skip their OFFSET over ids only (see BoundedPaginator.page).
+
+Counting: a caller that can count exactly without reading the rows (the hazard ledger sums the
+statistics rollup when its filters are rollup dimensions) passes `exact_count`; otherwise the
+rows are counted up to MAX_PAGED_ROWS + 1 only, so a province-wide list of 850,000 rows costs
+no full count scan: past the bound the count is "more than MAX_PAGED_ROWS" (`count_exact`
+False), which the page shows as 超过 N 条 and the API as `"count_exact": false`. The embedded
+SQLite database (`dev.py run`, small) is always counted exactly.
 """
 from __future__ import annotations
 
+from functools import partial
 from math import ceil
+from typing import Callable
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -48,12 +58,27 @@ def with_tiebreaker(queryset: QuerySet) -> QuerySet:
 
 
 class BoundedPaginator(Paginator):
-    """A Paginator whose pages cover at most the first `max_rows` rows; `count` stays exact."""
+    """A Paginator whose pages cover at most the first `max_rows` rows; `count` is exact up to
+    `max_rows` (or always, from `exact_count`), else max_rows + 1 with `count_exact` False."""
 
     max_rows = MAX_PAGED_ROWS
 
-    def __init__(self, object_list, per_page, *args, **kwargs):
+    def __init__(self, object_list, per_page, *args, exact_count: Callable[[], int | None] | None = None, **kwargs):
         super().__init__(with_tiebreaker(object_list), per_page, *args, **kwargs)
+        self.exact_count = exact_count
+        self.count_exact = True
+
+    @cached_property
+    def count(self) -> int:
+        exact = self.exact_count() if self.exact_count else None
+        if exact is not None:
+            return exact
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or connections[rows.db].vendor != "postgresql":
+            return super().count  # the embedded SQLite database is small: counted exactly
+        counted = rows.order_by().values("pk")[: self.max_rows + 1].count()
+        self.count_exact = counted <= self.max_rows
+        return counted
 
     @property
     def truncated(self) -> bool:
@@ -85,3 +110,25 @@ class DefaultPagination(PageNumberPagination):
     max_page_size = 200
     django_paginator_class = BoundedPaginator
     invalid_page_message = _("页码无效：只能翻阅前 10000 条记录，请增加筛选条件或改变排序方式。")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A view with an `exact_count(request)` method counts its filtered rows that way."""
+        hook = getattr(view, "exact_count", None)
+        self.django_paginator_class = partial(BoundedPaginator, exact_count=(lambda: hook(request)) if hook else None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        body = dict(response.data)
+        response.data = {"count": body.pop("count"), "count_exact": self.page.paginator.count_exact, **body}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"] = {
+            "count": result["properties"]["count"],
+            "count_exact": {"type": "boolean", "example": True,
+                            "description": "false: more rows than count says (counted up to the bound only)"},
+            **{k: v for k, v in result["properties"].items() if k != "count"},
+        }
+        return result

@@ -1,5 +1,6 @@
 """Archived reports (日报/周报/月报), who subscribes to them and how each copy was delivered, and
-circulars (通报). Figures themselves are never stored: they come from supervision.statistics."""
+circulars (通报), and the statistics rollup (HazardRollup: additive counts kept by database
+triggers). Figures themselves are never stored: they come from supervision.statistics."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import JurisdictionQuerySet
+from hazards.choices import HazardStatus
 
 from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
 
@@ -229,3 +231,33 @@ class IssuingBody(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class HazardRollup(models.Model):
+    """The statistics rollup (issue #18): additive counts of the hazards found on one day in one
+    region (the hazard's own region: township or village), sector, source and level, one column
+    per status, kept exact by PostgreSQL triggers on hazards_hazard in the same transaction as
+    every change (supervision/rollup.py). Two grains share the table: "d" rows (found day ×
+    region) and "m" rows (found month, `day` = its first day × city, the first 4 digits) for
+    long periods of the province and cities. What each column counts, and how figures are read
+    from it, is defined in supervision/statistics.py. SQLite keeps the table empty and the
+    statistics read the live aggregate there."""
+
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    region = models.CharField(max_length=12)
+    sector = models.CharField(max_length=32)
+    source = models.CharField(max_length=16)
+    level = models.CharField(max_length=16)
+    # n_<status> for every status, then on_time, close_us (total microseconds from found to signed
+    # off) and listed: added below, one BigIntegerField each.
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "day", "region", "sector", "source", "level"],
+                                    name="hazard_rollup_key"),
+        ]
+
+
+for _column in [f"n_{status.value}" for status in HazardStatus] + ["on_time", "close_us", "listed"]:
+    HazardRollup.add_to_class(_column, models.BigIntegerField(default=0))

@@ -208,7 +208,8 @@ def dashboard(*, user: User, region: Region | None, period: stats.Period, granul
     code = region.code if region else ""
     child_length = stats.child_code_length(code)
     visible = Hazard.objects.visible_to(user)
-    result = stats.dashboard_figures(visible, region_code=code, period=period, granularity=granularity, today=today)
+    result = stats.dashboard_figures(visible, region_code=code, period=period, granularity=granularity, today=today,
+                                    user=user)
     cube, previous = result.cube, result.previous
     headline = cube.total()
     base = {"region": code, **period.ledger_params()}

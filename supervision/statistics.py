@@ -309,18 +309,26 @@ STATISTICS_SESSION = (
 
 
 def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Period, granularity: str,
-                      today: datetime.date | None = None) -> DashboardFigures:
+                      today: datetime.date | None = None, user=None) -> DashboardFigures:
     """The cube, last year's totals and the trend of `visible` (already visible_to(user)):
-    three aggregate statements, whatever the number of regions."""
+    three aggregate statements, whatever the number of regions.
+
+    On PostgreSQL, given the `user` whose jurisdiction `visible` is, the figures are read from
+    the rollup (supervision.HazardRollup) with overdue counted live: six small statements,
+    whatever the number of hazards. SQLite (the embedded default) reads the live aggregate."""
     today = today or local_today()
     scope = hazards_in_scope(visible, region_code=region_code, period=period)
     last_year = hazards_in_scope(visible, region_code=region_code, period=period.year_before())
     connection = connections[visible.db]
+    prefix = rollup_scope(user, region_code) if connection.vendor == "postgresql" else None
     with transaction.atomic(using=visible.db):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for statement in STATISTICS_SESSION:
                     cursor.execute(statement)
+        if prefix is not None:
+            return _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
+                                     granularity=granularity, today=today, using=visible.db)
         return DashboardFigures(
             cube=cube(scope, child_length=child_code_length(region_code), today=today),
             previous=totals(last_year, today=today),
@@ -382,3 +390,221 @@ def drill_down_links(*base: dict, skip: Iterable[str] = ()) -> dict[str, str]:
     """The ledger link of every figure of a cell whose own parameters are `base`."""
     return {name: ledger_url(*base, params) for name, params in DRILL_DOWN.items() if name not in skip}
 
+
+
+# --- the rollup (supervision.HazardRollup, kept by the triggers of supervision/rollup.py) -----
+#
+# What one hazard adds to its rollup row, as SQL over a hazards_hazard row `r`: a count per
+# status, and the parts of `aggregates()` that are not a count by status or level. Overdue
+# depends on today, so the rollup counts the hazards whose deadline runs and the few of them not
+# yet overdue (deadline today or later) are counted live from the partial index
+# hazard_overdue_statistics (supervision migration 0005): overdue = running − not yet due.
+
+ROLLUP_STATUS_COLUMNS = {status.value: f"n_{status.value}" for status in HazardStatus}
+# Months are rolled up per city (the first 4 digits of the region code).
+ROLLUP_MONTH_REGION_LENGTH = 4
+
+
+def rollup_row_measures(time_zone: str) -> dict[str, str]:
+    """{rollup column: SQL of one hazard row r's contribution} (see aggregates())."""
+    measures = {column: f"(r.status = '{status}')::int" for status, column in ROLLUP_STATUS_COLUMNS.items()}
+    signed_off = f"r.status = '{HazardStatus.SIGNED_OFF.value}'"
+    measures.update({
+        "on_time": f"coalesce({signed_off} AND (r.signed_off_at AT TIME ZONE '{time_zone}')::date"
+                   f" <= r.original_deadline, false)::int",
+        "close_us": f"CASE WHEN {signed_off} THEN coalesce((extract(epoch FROM r.signed_off_at - r.found_at)"
+                    f" * 1000000)::bigint, 0) ELSE 0 END",
+        "listed": f"(r.status <> '{HazardStatus.REJECTED.value}' AND r.listing_level <> '')::int",
+    })
+    return measures
+
+
+def _column_sum(statuses, *, level: str | None = None) -> Sum:
+    expression = None
+    for status in statuses:
+        term = F(ROLLUP_STATUS_COLUMNS[status])
+        expression = term if expression is None else expression + term
+    return Sum(expression, filter=Q(level=level) if level else None)
+
+
+def rollup_aggregates() -> dict:
+    """The counts of `aggregates()` from rollup rows (without overdue, counted live)."""
+    counted = [s for s in HazardStatus if s != HazardStatus.REJECTED]
+    major = HazardLevel.MAJOR
+    return {
+        "found": _column_sum(counted),
+        "rectified": _column_sum(RECTIFIED_STATUSES),
+        "signed_off": _column_sum([HazardStatus.SIGNED_OFF]),
+        "on_time": Sum("on_time"),
+        "close_us": Sum("close_us"),
+        "major_found": _column_sum(counted, level=major),
+        "major_listed": Sum("listed", filter=MAJOR),
+        "major_signed_off": _column_sum([HazardStatus.SIGNED_OFF], level=major),
+        "running": _column_sum(DEADLINE_RUNNING_STATUSES),
+        "major_running": _column_sum(DEADLINE_RUNNING_STATUSES, level=major),
+    }
+
+
+def not_yet_due_q(today: datetime.date) -> Q:
+    """The hazards whose deadline runs and that are not overdue: with overdue_q(), all of them."""
+    return Q(status__in=DEADLINE_RUNNING_STATUSES) & (Q(current_deadline__gte=today) | Q(current_deadline__isnull=True))
+
+
+NOT_YET_DUE = {"not_due": Count("pk"), "major_not_due": Count("pk", filter=MAJOR)}
+
+
+def _rollup_figures(row: dict, not_due: dict | None = None) -> Figures:
+    """Figures of summed rollup columns, `not_due` the live NOT_YET_DUE counts of the same cell."""
+    row, not_due = dict(row), not_due or {}
+    row["close_time"] = datetime.timedelta(microseconds=row.pop("close_us") or 0)
+    row["overdue"] = (row.pop("running") or 0) - not_due.get("not_due", 0)
+    row["major_overdue"] = (row.pop("major_running") or 0) - not_due.get("major_not_due", 0)
+    return Figures.from_row(row)
+
+
+def rollup_scope(user, region_code: str) -> str | None:
+    """The region prefix whose rollup rows are exactly what `user` sees of `region_code`'s
+    subtree, or None when the rollup cannot answer (not PostgreSQL is decided by the caller)."""
+    from accounts.jurisdiction import region_prefix
+
+    prefix = region_prefix(user) if user is not None else None
+    if prefix is None:
+        return None
+    if region_code.startswith(prefix):
+        return region_code
+    if prefix.startswith(region_code):
+        return prefix
+    return None
+
+
+def _month_span(period: Period) -> tuple[datetime.date, datetime.date] | None:
+    """[first, stop) of the whole calendar months inside the period, or None."""
+    first = period.start if period.start.day == 1 else (
+        period.start.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    after = period.end + datetime.timedelta(days=1)
+    stop = after.replace(day=1)
+    return (first, stop) if first < stop else None
+
+
+def rollup_rows(prefix: str, period: Period, *, months: bool, using: str = "default"):
+    """The rollup rows covering exactly the hazards found in the period in the prefix's subtree:
+    whole months from "m" rows (when `months` and the prefix is a city or wider), the other days
+    from "d" rows."""
+    from .models import HazardRollup
+
+    rows = HazardRollup.objects.using(using).order_by()
+    if prefix:
+        rows = rows.filter(region__startswith=prefix)
+    span = _month_span(period) if months and len(prefix) <= ROLLUP_MONTH_REGION_LENGTH else None
+    if span is None:
+        return rows.filter(grain="d", day__gte=period.start, day__lte=period.end)
+    first, stop = span
+    return rows.filter(Q(grain="m", day__gte=first, day__lt=stop)
+                       | Q(grain="d", day__gte=period.start, day__lt=first)
+                       | Q(grain="d", day__gte=stop, day__lte=period.end))
+
+
+def _not_yet_due(queryset: QuerySet[Hazard], today: datetime.date) -> QuerySet[Hazard]:
+    return queryset.order_by().filter(not_yet_due_q(today))
+
+
+def _rollup_dashboard(scope: QuerySet[Hazard], last_year: QuerySet[Hazard], *, prefix: str, region_code: str,
+                      period: Period, granularity: str, today: datetime.date, using: str) -> DashboardFigures:
+    """dashboard_figures() from the rollup: per statement, the rollup's sums and the live
+    counts of the not yet due hazards, grouped alike."""
+    child_length = child_code_length(region_code) or 0
+    months = child_length <= ROLLUP_MONTH_REGION_LENGTH
+    dims = ("child", "sector", "source", "level")
+    not_due = {(r["child"], r["sector_id"], r["source"], r["level"]): r
+               for r in _not_yet_due(scope, today).annotate(child=Substr("region_id", 1, child_length))
+               .values(*CUBE_DIMENSIONS).annotate(**NOT_YET_DUE)}
+    rows = []
+    for row in (rollup_rows(prefix, period, months=months, using=using)
+                .annotate(child=Substr("region", 1, child_length)).values(*dims).annotate(**rollup_aggregates())):
+        key = tuple(row.pop(d) for d in dims)
+        rows.append((dict(zip(CUBE_DIMENSIONS, key)), _rollup_figures(row, not_due.get(key))))
+
+    previous = _rollup_figures(rollup_rows(prefix, period.year_before(), months=True, using=using)
+                               .aggregate(**rollup_aggregates()),
+                               _not_yet_due(last_year, today).aggregate(**NOT_YET_DUE))
+
+    trunc = TREND_GRANULARITY[granularity]
+    trend_not_due = {timezone.localtime(r.pop("bucket")).date(): r for r in _not_yet_due(scope, today)
+                     .annotate(bucket=trunc("found_at")).values("bucket").annotate(**NOT_YET_DUE)}
+    series = []
+    for row in (rollup_rows(prefix, period, months=granularity == "month", using=using)
+                .annotate(bucket=trunc("day")).values("bucket").annotate(**rollup_aggregates()).order_by("bucket")):
+        bucket = row.pop("bucket")
+        series.append((bucket, _rollup_figures(row, trend_not_due.get(bucket))))
+    return DashboardFigures(cube=Cube(rows), previous=previous, trend=series)
+
+
+# --- exact ledger counts from the rollup ---------------------------------------------------
+
+# The ledger filters (hazards/filtersets.py) that are rollup dimensions; any other filter with a
+# value makes the ledger count its rows itself (hazardtrack/pagination.py, bounded).
+LEDGER_ROLLUP_PARAMS = {"region", "region_exact", "sector", "level", "status", "source", "found_after",
+                        "found_before", "counted", "rectified"}
+LEDGER_PAGING_PARAMS = {"page", "page_size", "ordering", "format"}
+
+
+def _statuses(params) -> set[str] | None:
+    statuses = {s.value for s in HazardStatus}
+    chosen = [v for v in params.getlist("status") if v]
+    if chosen:
+        if not set(chosen) <= statuses:
+            return None
+        statuses = set(chosen)
+    flags = {"counted": ({s for s in statuses if s != HazardStatus.REJECTED}, {HazardStatus.REJECTED.value}),
+             "rectified": ({s.value for s in RECTIFIED_STATUSES}, statuses - {s.value for s in RECTIFIED_STATUSES})}
+    for name, (yes, no) in flags.items():
+        value = params.get(name) or ""
+        if value not in ("", "1", "0"):
+            return None
+        if value:
+            statuses &= yes if value == "1" else no
+    return statuses
+
+
+def rollup_ledger_count(user, params, *, using: str = "default") -> int | None:
+    """The exact number of ledger rows `user` sees under the filters `params` (a QueryDict),
+    summed from the rollup, or None when a filter is not a rollup dimension (or not PostgreSQL,
+    or the user is not staff: enterprise contacts see their own unit's rows)."""
+    from .models import HazardRollup
+
+    if connections[using].vendor != "postgresql":
+        return None
+    used = {key for key in params if any(params.getlist(key))} - LEDGER_PAGING_PARAMS
+    if not used <= LEDGER_ROLLUP_PARAMS:
+        return None
+    region_code = (params.get("region") or "").strip()
+    if region_code and not region_code.isdigit():
+        return None
+    prefix = rollup_scope(user, region_code)
+    if prefix is None:
+        from accounts.jurisdiction import region_prefix
+
+        return 0 if region_prefix(user) is not None else None  # the region lies outside the jurisdiction
+    try:
+        start, end = (datetime.date.fromisoformat(params[name]) if params.get(name) else default
+                      for name, default in (("found_after", datetime.date.min), ("found_before", datetime.date(9999, 1, 1))))
+    except ValueError:
+        return None
+    statuses = _statuses(params)
+    levels = {v.value for v in HazardLevel}
+    if statuses is None or (params.get("level") and params["level"] not in levels):
+        return None
+    exact = (params.get("region_exact") or "").strip()
+    rows = rollup_rows(prefix, Period(start, end), months=not exact, using=using) if start <= end else None
+    if rows is None or not statuses:
+        return 0
+    if exact:
+        rows = rows.filter(region=exact) if exact.startswith(prefix) else rows.none()
+    if params.get("level"):
+        rows = rows.filter(level=params["level"])
+    if params.get("source"):
+        rows = rows.filter(source=params["source"])
+    sectors = [v for v in params.getlist("sector") if v]
+    if sectors:
+        rows = rows.filter(sector__in=sectors)
+    return rows.aggregate(n=_column_sum(sorted(statuses)))["n"] or 0

@@ -89,6 +89,13 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # HazardFilterSet so that the OpenAPI parameters come from it too).
         return ledger_queryset(user=self.request.user)
 
+    def exact_count(self, request):
+        """The list's exact count from the statistics rollup when its filters allow (else None:
+        the pagination counts up to its bound)."""
+        from supervision.statistics import rollup_ledger_count
+
+        return rollup_ledger_count(request.user, request.query_params) if self.action == "list" else None
+
     def get_serializer_class(self):
         if self.action == "list":
             return HazardListSerializer

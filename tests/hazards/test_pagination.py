@@ -1,5 +1,5 @@
 """Paging the ledger: pages cover the first MAX_PAGED_ROWS rows of any result (the total stays
-exact), rows with equal sort keys never repeat or vanish between pages, and a deep page holds
+exact where the statistics rollup or SQLite counts it; tests/test_ledger_count.py has the rest), rows with equal sort keys never repeat or vanish between pages, and a deep page holds
 exactly the rows the ordering puts there."""
 from __future__ import annotations
 
