@@ -28,6 +28,10 @@ REPLICA_PATHS = ("/supervision/", "/api/statistics/", "/spreadsheets/export/")
 PRIMARY_APPS = frozenset({"sessions", "auth", "contenttypes", "admin", "axes"})
 PRIMARY_MODELS = frozenset({"accounts.User"})
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Writes that are bookkeeping, not a change the user must read back: the session saved on every
+# request (SESSION_SAVE_EVERY_REQUEST) and the login-attempt log. Counting them would pin
+# everyone to the primary.
+BOOKKEEPING_WRITES = frozenset({"sessions", "axes"})
 
 _replica_reads = contextvars.ContextVar("ht_replica_reads", default=False)
 _wrote = contextvars.ContextVar("ht_wrote", default=False)
@@ -50,7 +54,8 @@ class ReplicaRouter:
         return None  # the next router, then "default"
 
     def db_for_write(self, model, **hints):
-        _wrote.set(True)  # this request wrote: its later reads, and the user's next ones, use the primary
+        if model._meta.app_label not in BOOKKEEPING_WRITES:
+            _wrote.set(True)  # this request wrote: its later reads, and the user's next ones, use the primary
         return "default"
 
     def allow_relation(self, obj1, obj2, **hints):

@@ -31,7 +31,7 @@ def test_outside_a_dashboard_request_the_router_reads_the_primary():
 def settings_with(env: dict) -> str:
     code = ("import django, json; django.setup(); from django.conf import settings as s; "
             "print(json.dumps([sorted(s.DATABASES), s.DATABASE_ROUTERS, s.MIDDLEWARE[1], "
-            "s.DATABASES.get('replica', {}).get('PORT'), s.DATABASES.get('replica', {}).get('TEST')]))")
+            "s.DATABASES.get('replica', {}).get('PORT'), s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR')]))")
     clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL")}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True,
                           env={**clean, "DJANGO_SETTINGS_MODULE": "hazardtrack.settings", **env}).stdout
@@ -45,4 +45,4 @@ def test_a_replica_url_adds_the_alias_the_router_and_the_middleware():
     on = json.loads(settings_with({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
                                    "DATABASE_REPLICA_URL": "postgres://postgres@127.0.0.1:5433/x"}))
     assert on == [["default", "replica"], ["hazardtrack.db_router.ReplicaRouter"],
-                  "hazardtrack.db_router.ReplicaReadsMiddleware", 5433, {"MIRROR": "default"}]
+                  "hazardtrack.db_router.ReplicaReadsMiddleware", 5433, "default"]

@@ -25,6 +25,9 @@ def replica_reads(streaming_replica, settings):
     settings.py installs them when DATABASE_REPLICA_URL is set."""
     config = dict(connections["default"].settings_dict, HOST="127.0.0.1", PORT=str(streaming_replica.port))
     connections.settings[REPLICA] = config
+    # Connected here, not lazily: the test case only lets the aliases it knows open connections
+    # (the replica is not one of them, so that it is neither flushed nor serialised).
+    connections[REPLICA].connect()
     settings.DATABASE_ROUTERS = [settings.REPLICA_ROUTER]
     settings.MIDDLEWARE = [settings.MIDDLEWARE[0], settings.REPLICA_MIDDLEWARE, *settings.MIDDLEWARE[1:]]
     settings.REPLICA_READ_YOUR_WRITES_SECONDS = 30
@@ -88,6 +91,7 @@ def test_dashboard_reads_go_to_the_replica(replica_reads, request):
 
     page = client.get("/supervision/?region=430522")
     assert page.status_code == 200 and page["X-Read-Database"] == REPLICA
+    assert COOKIE not in page.cookies  # reading (and the session's own save) pins nobody to the primary
     # The ledger is not a dashboard: it reads the primary.
     assert client.get("/api/hazards/")["X-Read-Database"] == "default"
 
