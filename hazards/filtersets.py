@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.jurisdiction import has_role
 from accounts.models import Sector
 from hazardtrack.dates import local_today
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
@@ -195,6 +196,6 @@ class HazardFilterSet(django_filters.FilterSet):
             return queryset.filter(assigned_inspector=user)
         # "verifiable": what the verify transition allows (hazards/transitions.py): staff, not
         # the one who reported the rectification.
-        if user.role not in VERIFIER_ROLES and not user.is_superuser:
+        if not has_role(user, VERIFIER_ROLES):
             return queryset.none()
         return queryset.filter(status=HazardStatus.RECTIFICATION_REPORTED).exclude(rectification_reported_by=user)
