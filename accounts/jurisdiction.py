@@ -1,7 +1,9 @@
 """Jurisdiction: the one place that decides what a user may see.
 
 A staff user sees their region's subtree; an enterprise contact sees only what belongs to their
-enterprise; an administrator without a region sees everything. Every list, detail, API
+enterprise; an administrator without a region sees everything. A superuser is above roles and
+jurisdiction, whatever role and region their record names: `is_exempt` is that one rule,
+`region_prefix` gives them everything, `has_role` puts them in every role group. Every list, detail, API
 endpoint, export and statistic scopes its queryset with `visible_to(user)`; objects outside
 answer 404 (`get_visible_or_404`), so their existence does not leak.
 
@@ -26,6 +28,19 @@ M = TypeVar("M", bound=models.Model)
 NOTHING = Q(pk__in=[])
 
 
+def is_exempt(user) -> bool:
+    """The superuser exemption, decided here once: a superuser may act in every region and in
+    every role, whatever their own role and region are."""
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
+
+
+def has_role(user, roles) -> bool:
+    """Is `user` in one of `roles` (a role group of accounts/choices.py)? A superuser always is."""
+    if user is None or not user.is_authenticated:
+        return False
+    return is_exempt(user) or user.role in roles
+
+
 def region_prefix(user) -> str | None:
     """The region-code prefix of the user's jurisdiction: "" for everything, None for nothing
     (enterprise contacts, anonymous, staff without a region)."""
@@ -33,9 +48,11 @@ def region_prefix(user) -> str | None:
 
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    if is_exempt(user):
+        return ""
     if user.role == Role.ENTERPRISE:
         return None
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.role == Role.ADMIN:
         return user.region_id or ""
     return user.region_id or None
 
@@ -46,7 +63,7 @@ def jurisdiction_q(user, *, region_field: str | None, enterprise_field: str | No
 
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.role == Role.ENTERPRISE and not user.is_superuser:
+    if user.role == Role.ENTERPRISE and not is_exempt(user):
         if enterprise_field and user.enterprise_id:
             return Q(**{enterprise_field: user.enterprise_id})
         return NOTHING

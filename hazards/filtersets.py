@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.choices import REGION_LEVEL_BY_LENGTH
-from accounts.jurisdiction import region_prefix, regions_named
+from accounts.jurisdiction import has_role, region_prefix, regions_named
 from accounts.models import Sector
 from hazardtrack.dates import local_today
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
@@ -300,11 +300,11 @@ class HazardFilterSet(django_filters.FilterSet):
         if value == "inspecting":
             return queryset.filter(assigned_inspector=user)
         if value == "signable":  # what the sign-off transition allows this user (listing level included)
-            if user.role not in SIGNER_ROLES and not user.is_superuser:
+            if not has_role(user, SIGNER_ROLES):
                 return queryset.none()
             return queryset.filter(sign_off_allowed_q(user))
         # "verifiable": what the verify transition allows (hazards/transitions.py): staff, not
         # the one who reported the rectification.
-        if user.role not in VERIFIER_ROLES and not user.is_superuser:
+        if not has_role(user, VERIFIER_ROLES):
             return queryset.none()
         return queryset.filter(status=HazardStatus.RECTIFICATION_REPORTED).exclude(rectification_reported_by=user)

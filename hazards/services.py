@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, Role
-from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
+from accounts.jurisdiction import get_visible_or_404, has_role, region_in_jurisdiction
 from accounts.models import Enterprise, User
 from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError, Problems
@@ -166,12 +166,12 @@ def hazard_create_problems(*, actor: User, data: dict, rectified_on_spot: bool =
     region = problems.require(data.get("region"), "region", "region_required", _("请选择生产经营单位或所属区划。"))
     problems.require(data.get("sector"), "sector", "sector_required", _("请选择行业领域。"))
     if region:
-        if actor.role != Role.ENTERPRISE and not actor.is_superuser and not region_in_jurisdiction(actor, region.code):
+        if actor.role != Role.ENTERPRISE and not region_in_jurisdiction(actor, region.code):
             problems.add("region", "out_of_jurisdiction", _("所选区划不在您的辖区内。"))
         problems.check("region", _check_region_matches_enterprise, region.code, data.get("enterprise"))
     if rectified_on_spot:
         # The one recording it becomes reporter, verifier and signer: only a regulator may.
-        if actor.role not in REGULATOR_ROLES and not actor.is_superuser:
+        if not has_role(actor, REGULATOR_ROLES):
             problems.add("rectified_on_spot", "role_not_allowed", _("只有监管人员可以按立行立改记录并销号。"))
         if data.get("level") == HazardLevel.MAJOR:
             problems.add("level", "on_spot_major", _("重大事故隐患不能按立行立改处理。"))
@@ -186,7 +186,7 @@ def hazard_create(
 ) -> Hazard:
     """上报 a hazard. With `rectified_on_spot` (立行立改) a general hazard is closed at once,
     with at least one after-photo, and still counted."""
-    if actor.role not in CREATOR_ROLES and not actor.is_superuser:
+    if not has_role(actor, CREATOR_ROLES):
         raise DomainError("role_not_allowed", _("您的角色不能上报隐患。"), status=403)
     hazard_create_problems(actor=actor, data=data, rectified_on_spot=rectified_on_spot,
                            after_photos=after_photos).raise_if_any()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, SUPERVISOR_ROLES, Role
-from accounts.jurisdiction import region_in_jurisdiction
+from accounts.jurisdiction import has_role, region_in_jurisdiction
 from hazardtrack.errors import DomainError
 
 from .choices import ExtensionStatus, HazardLevel, HazardStatus, ListingLevel, ResumeReviewStatus
@@ -246,7 +246,7 @@ TRANSITIONS: dict[str, Transition] = {
 def check_transition(hazard: Hazard, user, name: str) -> Transition:
     """Raise a DomainError saying why `user` may not take `name` on `hazard` now."""
     transition = TRANSITIONS[name]
-    if user.role not in transition.roles and not user.is_superuser:
+    if not has_role(user, transition.roles):
         raise DomainError(
             "role_not_allowed",
             _("您的角色（%(role)s）不能执行“%(action)s”。") % {"role": user.get_role_display(), "action": transition.label},
@@ -254,7 +254,7 @@ def check_transition(hazard: Hazard, user, name: str) -> Transition:
         )
     if user.role == Role.ENTERPRISE and hazard.enterprise_id != user.enterprise_id:
         raise DomainError("out_of_jurisdiction", _("该隐患不属于您的单位。"), status=404)
-    if user.role != Role.ENTERPRISE and not user.is_superuser and not region_in_jurisdiction(user, hazard.region_id):
+    if user.role != Role.ENTERPRISE and not region_in_jurisdiction(user, hazard.region_id):
         raise DomainError("out_of_jurisdiction", _("该隐患不在您的辖区内。"), status=404)
     if hazard.status not in transition.sources:
         if hazard.status in (S.SIGNED_OFF, S.REJECTED):

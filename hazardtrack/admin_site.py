@@ -11,12 +11,13 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
 from accounts.choices import REGION_CODE_LENGTH, RegionLevel, Role
+from accounts.jurisdiction import is_exempt
 
 
 def sees_whole_province(user) -> bool:
     if not (user.is_active and user.is_staff):
         return False
-    if user.is_superuser:
+    if is_exempt(user):
         return True
     return user.role == Role.ADMIN and len(user.region_id or "") <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]
 

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import REGION_CODE_LENGTH
-from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
+from accounts.jurisdiction import get_visible_or_404, has_role, region_in_jurisdiction
 from accounts.models import Enterprise, User
 from accounts.numbering import next_document_number
 from hazards.models import Hazard
@@ -196,7 +196,7 @@ def _check_place(actor: User, data: dict) -> None:
     _require(data.get("sector"), "sector_required", _("请选择行业领域。"), "sector")
     if len(region.code) < REGION_CODE_LENGTH["county"]:
         raise DomainError("region_too_coarse", _("发生地须选到县（市、区）或乡镇（街道）。"), status=400, field="region")
-    if not actor.is_superuser and not region_in_jurisdiction(actor, region.code):
+    if not region_in_jurisdiction(actor, region.code):
         raise DomainError("out_of_jurisdiction", _("所选区划不在您的辖区内。"), status=400, field="region")
     if enterprise is not None and not region.code.startswith(enterprise.region_id[:6]):
         raise DomainError("region_mismatch", _("发生地区划与事故单位所在区县不一致。"), status=400, field="region")
@@ -205,7 +205,7 @@ def _check_place(actor: User, data: dict) -> None:
 def incident_create(*, actor: User, data: dict, photos=(), unit_reported_at: datetime.datetime | None = None) -> Incident:
     """记录事故: the county records the unit's report. The report steps the grade needs are
     created at once; the unit's step is reported, the county's clock starts."""
-    if actor.role not in STAFF and not actor.is_superuser:
+    if not has_role(actor, STAFF):
         raise DomainError("role_not_allowed", _("只有监管人员可以记录事故。"), status=403)
     data = dict(data)
     now = timezone.now()

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.jurisdiction import get_visible_or_404
+from accounts.jurisdiction import get_visible_or_404, has_role
 from hazards.views import form_error_from_domain
 from hazardtrack.errors import DomainError
 from hazardtrack.pagination import page_size
@@ -32,7 +32,7 @@ def _grade_thresholds() -> list[dict]:
 def _staff_only(request, *, hide: bool = False) -> None:
     """Incidents are regulators' pages. For a single incident the refusal is the same 404 as
     out of jurisdiction (`hide`), so nothing about it leaks."""
-    if request.user.role not in STAFF and not request.user.is_superuser:
+    if not has_role(request.user, STAFF):
         raise Http404 if hide else PermissionDenied
 
 

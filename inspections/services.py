@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES, Role
-from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
+from accounts.jurisdiction import get_visible_or_404, has_role, region_in_jurisdiction
 from accounts.models import Enterprise, Region, Sector, User
 from accounts.numbering import next_document_number
 from hazards import reporting
@@ -56,7 +56,7 @@ PLANNERS = SUPERVISOR_ROLES
 
 
 def _require_role(actor: User, roles, message) -> None:
-    if actor.role not in roles and not actor.is_superuser:
+    if not has_role(actor, roles):
         raise DomainError("role_not_allowed", message, status=403)
 
 
@@ -74,7 +74,7 @@ def template_publish_version(*, actor: User, template: ChecklistTemplate | None 
     """Publish a new version of `template` (or create the template with its first version).
     Versions are never edited: inspections keep pointing at the version they used. A revised
     standard is a new version naming it (`standard`, `document_number`, `effective_date`)."""
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not has_role(actor, (Role.ADMIN,)):
         raise DomainError("role_not_allowed", _("只有管理员可以新增或修订检查表。"), status=403)
     items = [dict(item) for item in items]
     if not items:
@@ -162,7 +162,7 @@ def inspection_create(*, actor: User, enterprise: Enterprise, type: str, date: d
     """Open an inspection with the current version of a checklist. `started`: the inspectors are
     on site now (检查中); otherwise it is scheduled (待检查)."""
     _require_role(actor, REGULATORS, _("只有监管人员可以开展检查。"))
-    if not actor.is_superuser and not region_in_jurisdiction(actor, enterprise.region_id):
+    if not region_in_jurisdiction(actor, enterprise.region_id):
         raise DomainError("out_of_jurisdiction", _("该单位不在您的辖区内。"), status=400, field="enterprise")
     if type not in InspectionType.values:
         raise DomainError("bad_type", _("检查类型无效。"), status=400, field="type")
@@ -370,7 +370,7 @@ def conflict_record(*, actor: User, inspector: User, enterprise: Enterprise, rea
     _require_role(actor, PLANNERS, _("只有审核督办人员或管理员可以登记回避关系。"))
     if not (reason or "").strip():
         raise DomainError("reason_required", _("请填写回避事由。"), status=400, field="reason")
-    if not region_in_jurisdiction(actor, enterprise.region_id) and not actor.is_superuser:
+    if not region_in_jurisdiction(actor, enterprise.region_id):
         raise DomainError("out_of_jurisdiction", _("该单位不在您的辖区内。"), status=400, field="enterprise")
     conflict, created = ConflictOfInterest.objects.get_or_create(
         inspector=inspector, enterprise=enterprise, defaults={"reason": reason.strip(), "recorded_by": actor})
@@ -387,7 +387,7 @@ def plan_create(*, actor: User, name: str, region: Region, size: int, start_date
     _require_role(actor, PLANNERS, _("只有审核督办人员或管理员可以制定抽查计划。"))
     if not (name or "").strip():
         raise DomainError("name_required", _("请填写计划名称。"), status=400, field="name")
-    if not actor.is_superuser and not region_in_jurisdiction(actor, region.code):
+    if not region_in_jurisdiction(actor, region.code):
         raise DomainError("out_of_jurisdiction", _("抽查区域不在您的辖区内。"), status=400, field="region")
     if size is None or size < 1:
         raise DomainError("size_invalid", _("抽取单位数至少为1。"), status=400, field="size")

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
+from accounts.choices import Role
+from accounts.jurisdiction import has_role
 from hazardtrack.admin_site import ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
@@ -85,7 +87,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         return (obj.last_error or "")[:80]
 
     def has_retry_permission(self, request):
-        return request.user.is_superuser or request.user.role == "admin"
+        return has_role(request.user, (Role.ADMIN,))
 
     @admin.action(description=_("立即重试所选消息"), permissions=["retry"])
     def retry_now(self, request, queryset):

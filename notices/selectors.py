@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import RegionLevel, Role
-from accounts.jurisdiction import get_visible_or_404, jurisdiction_q
+from accounts.jurisdiction import get_visible_or_404, has_role, jurisdiction_q
 from accounts.models import Region, User
 
 from .choices import Channel, DeliveryStatus, RunStatus
@@ -61,7 +61,7 @@ def hazard_notices(*, hazard) -> list[Notice]:
 
 
 def is_administrator(user: User) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role == Role.ADMIN))
+    return has_role(user, (Role.ADMIN,))
 
 
 def may_read_runs(user: User) -> bool:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
-from accounts.jurisdiction import get_visible_or_404, region_prefix
+from accounts.jurisdiction import get_visible_or_404, has_role, region_prefix
 from accounts.models import Enterprise, User
 from hazards.choices import EventAction, HazardStatus
 from hazards.models import Hazard, HazardEvent
@@ -64,7 +64,7 @@ def max_upload_bytes() -> int:
 
 
 def can_import(actor: User, kind: str) -> bool:
-    return actor.is_superuser or (actor.role in IMPORTER_ROLES[kind] and region_prefix(actor) is not None)
+    return has_role(actor, IMPORTER_ROLES[kind]) and region_prefix(actor) is not None
 
 
 def check_importer(actor: User, kind: str) -> None:

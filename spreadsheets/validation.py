@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.choices import RiskColour
-from accounts.jurisdiction import region_in_jurisdiction, region_prefix
+from accounts.jurisdiction import has_role, region_in_jurisdiction, region_prefix
 from accounts.models import Enterprise, Region, Sector, User
 from accounts.validators import validate_credit_code
 from hazards.choices import HazardCategory, HazardSource, HazardStatus
@@ -292,7 +292,7 @@ class HazardChecker(Checker):
         found = row["found_at"]
         # A status or a found date that could not be read leaves out only the rules that need it.
         found_day = _day(found) if found else None
-        if status == S.SIGNED_OFF and not (self.user.is_superuser or self.user.role in TRANSITIONS["sign_off"].roles):
+        if status == S.SIGNED_OFF and not has_role(self.user, TRANSITIONS["sign_off"].roles):
             # An imported 已销号 is a closed hazard: only someone who may sign off brings it in.
             problem("status", _("您的角色（%(role)s）不能销号，不能导入“已销号”的隐患；请由监管人员导入，或按实际状态填写。") % {
                 "role": self.user.get_role_display()})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
-from accounts.jurisdiction import get_visible_or_404, region_prefix
+from accounts.jurisdiction import get_visible_or_404, has_role, region_prefix
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard
@@ -35,11 +35,11 @@ def may_view_statistics(user: User) -> bool:
     """Regulators with a jurisdiction; not enterprises, grid workers or the public."""
     if not user.is_authenticated or region_prefix(user) is None:
         return False
-    return user.is_superuser or user.role in STATISTICS_ROLES
+    return has_role(user, STATISTICS_ROLES)
 
 
 def may_manage_circulars(user: User) -> bool:
-    return may_view_statistics(user) and (user.is_superuser or user.role in SUPERVISOR_ROLES)
+    return may_view_statistics(user) and has_role(user, SUPERVISOR_ROLES)
 
 
 def statistics_region(*, user: User, code: str | None) -> Region | None:

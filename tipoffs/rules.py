@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
+from accounts.jurisdiction import has_role
 from hazards.choices import HazardStatus
 from hazardtrack.errors import DomainError
 
@@ -19,11 +20,11 @@ DECISIONS = ("accept", "duplicate", "reject", "transfer")
 
 
 def is_regulator(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in REGULATORS))
+    return has_role(user, REGULATORS)
 
 
 def is_approver(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in APPROVERS))
+    return has_role(user, APPROVERS)
 
 
 def check_decide(tipoff, user) -> None:

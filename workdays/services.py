@@ -77,11 +77,11 @@ class CalendarError(Exception):
 def is_calendar_administrator(user) -> bool:
     """The calendar is the province's (every deadline in it reads it): its administrators edit it."""
     from accounts.choices import REGION_CODE_LENGTH, RegionLevel, Role
-    from accounts.jurisdiction import region_prefix
+    from accounts.jurisdiction import has_role, region_prefix
 
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if not (user.is_superuser or user.role == Role.ADMIN):
+    if not has_role(user, (Role.ADMIN,)):
         return False
     prefix = region_prefix(user)
     return prefix is not None and len(prefix) <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]

@@ -2,10 +2,12 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import reverse
 
-from accounts.choices import Role
-from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
+from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES, Role
+from accounts.jurisdiction import get_visible_or_404, has_role, region_in_jurisdiction, region_prefix
 from accounts.models import Enterprise, Region, Sector, User
+from hazards import services as hazard_services
 from hazards.models import Hazard
 from tests import factories
 from tests.factories import EnterpriseFactory, HazardFactory, UserFactory
@@ -206,3 +208,48 @@ def test_region_scope_is_a_prefix_match_without_a_join():
         assert "LIKE" in sql
         assert "430522%" in sql
         assert "JOIN" not in sql.upper()
+
+
+# --- the superuser exemption: one rule (accounts/jurisdiction.py `is_exempt`) -------------------
+# A superuser is above jurisdiction and roles whatever region and role their record names: what
+# they see (visible_to, region_prefix) and where they may act (the services' checks) agree.
+
+@pytest.mark.parametrize("role, code", [
+    (Role.ADMIN, "430522"), (Role.INSPECTOR, "4305"), (Role.GRID, XINSHAO_TOWN_A), (Role.ADMIN, None),
+])
+def test_a_superuser_with_a_region_sees_everything(world, role, code):
+    root = UserFactory(role=role, region=factories.region(code) if code else None, is_superuser=True, is_staff=True)
+    assert region_prefix(root) == ""
+    assert visible_hazards(root) == hazards_of(world, *ALL)
+    assert visible_enterprises(root) == enterprises_of(world, *WITH_ENTERPRISE)
+    assert region_in_jurisdiction(root, HENGYANG_TOWN)
+
+
+def test_a_superuser_with_a_county_sees_and_acts_in_another_city(client, world):
+    root = UserFactory(role=Role.INSPECTOR, region=factories.region("430522"), is_superuser=True, is_staff=True)
+    other = world["other_city"]["hazard"]
+    client.force_login(root)
+    assert client.get(reverse("hazards:detail", args=[other.pk])).status_code == 200
+    assert other.code in client.get(reverse("hazards:ledger")).content.decode()
+    # The service agrees with the page: the superuser may report a hazard in that city, and sees it.
+    reported = hazard_services.hazard_create(
+        actor=root, data={"title": "消防通道堵塞", "enterprise": world["other_city"]["enterprise"]})
+    assert reported.region_id.startswith("4304")
+    assert reported.pk in visible_hazards(root)
+
+
+def test_a_deactivated_superuser_sees_nothing(world):
+    root = UserFactory(role=Role.ADMIN, region=None, is_superuser=True, is_staff=True, is_active=False)
+    assert region_prefix(root) is None
+    assert visible_hazards(root) == set()
+
+
+def test_a_superuser_of_any_role_is_in_every_role_group():
+    town = factories.region(XINSHAO_TOWN_A)
+    root = UserFactory(role=Role.GRID, region=town, is_superuser=True)
+    grid = UserFactory(role=Role.GRID, region=town)
+    assert has_role(root, REGULATOR_ROLES) and has_role(root, SUPERVISOR_ROLES)
+    assert not has_role(grid, REGULATOR_ROLES)
+    assert has_role(factories.supervisor("4305"), SUPERVISOR_ROLES)
+    assert not has_role(factories.inspector("430522"), SUPERVISOR_ROLES)
+    assert not has_role(AnonymousUser(), REGULATOR_ROLES)
