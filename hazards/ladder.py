@@ -124,6 +124,9 @@ def rectification_deadline(*, region_code: str, start: datetime.date, date: date
     from hazardtrack.errors import DomainError
     from workdays.rules import add_days, is_workday, next_workday, rule_for
 
+    if days is not None and date is not None:
+        raise DomainError("deadline_date_or_days", gettext("已填写日期时请不要再填写天数（二者选一）。"), status=400,
+                          field=field)
     rule = rule_for(region_code=region_code, deadline_type=DEADLINE_TYPE)
     if days is not None:
         if days < 1:
