@@ -32,6 +32,7 @@ from .choices import (
     ListingLevel,
     ResumeReviewStatus,
 )
+from .ladder import rectification_deadline
 from .models import (
     ExtensionRequest,
     Hazard,
@@ -41,7 +42,6 @@ from .models import (
     local_today,
     resume_review_due,
 )
-from .ladder import rectification_deadline
 from .transitions import check_transition
 
 # Fields a reporter fills in; also the fields `hazard_update` may change while editable.
