@@ -221,7 +221,7 @@ class HazardFilterSet(django_filters.FilterSet):
     def filter_due_soon(self, queryset, name, value):
         if value is None:
             return queryset
-        # The nightly job's own definition of a due reminder (hazards/escalation.py), not a copy.
+        # The nightly job's own definition of a due reminder (hazards/ladder.py), not a copy.
         due_soon = due_soon_sql(as_of=local_today())
         return queryset.filter(pk__in=due_soon) if value else queryset.exclude(pk__in=due_soon)
 

@@ -22,6 +22,7 @@ from typing import Iterable
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from accounts.jurisdiction import nearest_to_region_sql
@@ -29,7 +30,6 @@ from notices.policy import DEFAULT_LADDER, LADDER_FIELDS, Ladder
 from workdays.choices import DEFAULT_RULES, CountRule, DeadlineType
 
 from .choices import DEADLINE_RUNNING_STATUSES, HazardLevel
-from .models import local_today
 
 DEADLINE_TYPE = DeadlineType.RECTIFICATION
 
@@ -94,7 +94,7 @@ def deadline_days(hazards: Iterable, *, as_of: datetime.date | None = None) -> d
     ids = [getattr(h, "pk", h) for h in hazards]
     if not ids:
         return {}
-    params = clock_params(as_of or local_today())
+    params = clock_params(as_of or timezone.localdate())  # hazards.models.local_today
     sql = (f"SELECT h.id, {_RULE} AS rule, {_days_overdue()} AS days_overdue,"
            f" h.current_deadline < %(as_of)s, h.current_deadline = %(as_of)s"
            f" FROM hazards_hazard h {_RULE_JOINS} {_DAY_JOIN}"
@@ -124,6 +124,9 @@ def rectification_deadline(*, region_code: str, start: datetime.date, date: date
     from hazardtrack.errors import DomainError
     from workdays.rules import add_days, is_workday, next_workday, rule_for
 
+    if days is not None and date is not None:
+        raise DomainError("deadline_date_or_days", gettext("已填写日期时请不要再填写天数（二者选一）。"), status=400,
+                          field=field)
     rule = rule_for(region_code=region_code, deadline_type=DEADLINE_TYPE)
     if days is not None:
         if days < 1:
@@ -279,11 +282,9 @@ def note_calendar_change(sender, *, calendar, days, actor, summary, **kwargs) ->
     Runs in the edit's transaction, so the note and the calendar commit together."""
     import json
 
-    from django.utils import timezone
-
     from .choices import EventAction
 
-    today = local_today()
+    today = timezone.localdate()
     params = clock_params(today)
     params.update({
         "action": EventAction.CALENDAR_CHANGED.value, "actor": getattr(actor, "pk", None),

@@ -35,6 +35,7 @@ from .choices import (
     ListingLevel,
     ResumeReviewStatus,
 )
+from .ladder import rectification_deadline
 from .models import (
     ExtensionRequest,
     Hazard,

@@ -22,6 +22,7 @@ from accounts.models import Region, User
 from accounts.numbering import next_document_number
 from accounts.templatetags.documents import cn_date
 from hazards.choices import RECTIFIED_STATUSES
+from hazards.ladder import deadline_days
 from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable, render_pdf
@@ -296,6 +297,8 @@ def _fill(circular: Circular, actor: User, today: datetime.date) -> None:
                # rectified before the period began: no longer a matter for this circular
                .filter(~rectified | Q(rectified_at__isnull=True) | Q(rectified_at__gte=starts))
                .select_related("hazard__region", "hazard__enterprise").order_by("as_of", "hazard_id"))
+    notices = list(notices)
+    clocks = deadline_days({n.hazard_id for n in notices}, as_of=today)  # in the region's days, one query
     items, seen = [], set()
     for notice in notices:
         hazard = notice.hazard
@@ -304,7 +307,8 @@ def _fill(circular: Circular, actor: User, today: datetime.date) -> None:
         seen.add(hazard.pk)
         at = notice.rectified_at if hazard.status in RECTIFIED_STATUSES else None
         rectified_on = timezone.localdate(at) if at is not None and at < ends else None
-        overdue_days = (today - hazard.current_deadline).days if hazard.is_overdue(today) else notice.overdue_days
+        overdue_days = (clocks[hazard.pk].days_overdue if hazard.is_overdue(today) and hazard.pk in clocks
+                        else notice.overdue_days)
         items.append(CircularItem(
             circular=circular, hazard=hazard, position=len(items) + 1, code=hazard.code, title=hazard.title,
             enterprise_name=hazard.enterprise.name if hazard.enterprise else "", region_name=hazard.region.name,

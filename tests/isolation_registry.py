@@ -680,5 +680,14 @@ if route_exists("spreadsheets:index"):
 
 
 
+if route_exists("workdays:calendar"):
+    # The statutory calendar is the province's: its administrators (role admin without a region
+    # below the province) edit it; the isolation world's roles are all refused.
+    ROUTES.update({
+        "workdays:calendar": AdminOnly(methods=("GET", "POST")),
+        "workdays:remove": AdminOnly(methods=("POST",), kwargs={"year": 2026}),
+    })
+
+
 if route_exists("javascript-catalog"):
     ROUTES["javascript-catalog"] = Public()  # the JS message catalog

@@ -664,6 +664,33 @@ ONE_THING_TO_GET_WRONG: dict[str, str] = {
 }
 
 
+# The calendar page (province administrators): a day that is no date, a notice without its title.
+def _calendar_admin(p):
+    from accounts.choices import Role
+
+    admin = factories.UserFactory(role=Role.ADMIN, region=factories.region("43"), username="form_calendar_admin")
+    return admin, "/workdays/?year=2026", "/workdays/?year=2026"
+
+
+FORM_CASES.update({
+    "workdays.forms.CalendarDayForm": FormCase(
+        setup=_calendar_admin,
+        form_of=lambda response: response.context["day_form"],
+        data=lambda p, form: {"action": "day", "day-day": BAD_DATE, "day-kind": "不是类型", "day-name": TYPED},
+        expect_errors_on=("day", "kind"),
+        kept=(_value(TYPED), _value(BAD_DATE)),
+    ),
+    "workdays.forms.CalendarNoticeForm": FormCase(
+        setup=_calendar_admin,
+        form_of=lambda response: response.context["notice_form"],
+        data=lambda p, form: {"action": "notice", "notice-source_title": "", "notice-source_number": TYPED,
+                              "notice-source_published_on": BAD_DATE, "notice-source_url": "不是地址"},
+        expect_errors_on=("source_title", "source_published_on", "source_url"),
+        kept=(_value(TYPED), _value(BAD_DATE)),
+    ),
+})
+
+
 # Forms that cannot show a field error by design, with the reason.
 NO_FIELD_TO_MARK = {
     # The publish / refresh / delete buttons of a draft circular: the page writes their only

@@ -21,7 +21,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return False  # years come with their notice (workdays/data.py)
 
     def has_change_permission(self, request, obj=None):
-        return False  # read-only here: edits go through an audited service, not yet built
+        return False  # read-only here: edited on the site's calendar page (/workdays/, workdays.services)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -3,8 +3,8 @@
 A small app of its own: the calendar is national data every deadline in the system reads
 (hazards, notices, incidents), owned by none of them.
 
-- CalendarYear: one year's notice (title, number, date, address) and its version, bumped on
-  every change;
+- CalendarYear: one year's notice (title, number, date, address), whether it is entered yet
+  (`published`), and its version, bumped on every change (workdays.services, audited);
 - CalendarOverride: the notice's days — a holiday on a weekday or a make-up workday on a weekend;
 - CalendarDay: the materialised day table (FIRST_YEAR..LAST_YEAR) with `is_workday` and
   `workday_ordinal` (workdays up to and including the day), so "N working days after D" and
