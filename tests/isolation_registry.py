@@ -269,6 +269,7 @@ ROUTES: dict[str, Any] = {
     "notices:read-all": LoginOnly(methods=("POST",)),
     "notices:runs": AdminOnly(),
     "notices:policy": AdminOnly(methods=("GET", "POST")),
+    "notices:preferences": LoginOnly(methods=("GET", "POST")),
     # API: accounts
     "api:auth-token": Public(methods=("POST",)),
     "api:region-list": ListOf(region, own_hidden_for=("enterprise",)),

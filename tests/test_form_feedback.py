@@ -623,6 +623,16 @@ FORM_CASES["supervision.forms.IssuingBodyForm"] = FormCase(
 )
 
 
+# 消息设置 of an inspector without an email address who ticks email for one kind: refused on that
+# field; the ticks (and the boxes cleared) stay as sent.
+FORM_CASES["notices.forms.NoticePreferencesForm"] = FormCase(
+    setup=lambda p: (p.inspector, "/notices/preferences/", "/notices/preferences/"),
+    data=lambda p, form: {"email_assigned": "on"},
+    expect_errors_on=("email_assigned",),
+    kept=(re.compile(r'name="email_assigned"[^>]* checked'), re.compile(r'name="email_due_soon" id="id_email_due_soon">')),
+)
+
+
 # Forms that cannot show a field error by design, with the reason.
 NO_FIELD_TO_MARK = {
     # The publish / refresh / delete buttons of a draft circular: the page writes their only
