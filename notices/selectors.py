@@ -13,7 +13,7 @@ from accounts.jurisdiction import get_visible_or_404, jurisdiction_q
 from accounts.models import Region, User
 from hazards.models import Hazard
 
-from .choices import Channel, DeliveryStatus, RunStatus
+from .choices import Channel, DeliveryStatus, NoticeKind, RunStatus
 from .catchup import last_scheduled_time
 from .models import NOTICE_RELATED, Delivery, EscalationPolicy, EscalationRun, Notice
 from .policy import DEFAULT_LADDER, Ladder, nearest_policy
@@ -40,6 +40,13 @@ def inbox(*, user: User, unread_only: bool = False, kind: str = "") -> QuerySet[
         rows = rows.filter(notice__kind=kind)
     unread_first = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()).desc()
     return rows.order_by(unread_first, "-created_at", "-id")
+
+
+def inbox_kinds(*, user: User, selected: str = "") -> list[tuple[str, str]]:
+    """The kinds the filter offers: those in the user's inbox (and the one chosen), in the order
+    of NoticeKind — one query, so a phone shows a few chips, not every kind there is."""
+    present = set(Delivery.objects.inbox_of(user).order_by().values_list("notice__kind", flat=True).distinct())
+    return [(value, label) for value, label in NoticeKind.choices if value in present or value == selected]
 
 
 def hazard_notices(*, hazard: Hazard) -> list[Notice]:
