@@ -59,7 +59,7 @@ def hazard_notices(*, hazard: Hazard) -> list[Notice]:
         return Count("deliveries", filter=condition)
 
     return list(
-        Notice.objects.filter(hazard=hazard).annotate(
+        Notice.objects.filter(hazard=hazard).select_related("hazard", "event__actor").annotate(
             inapp_total=count(Channel.INAPP),
             email_total=count(Channel.EMAIL), email_sent=count(Channel.EMAIL, DeliveryStatus.SENT),
             webhook_total=count(Channel.WEBHOOK), webhook_sent=count(Channel.WEBHOOK, DeliveryStatus.SENT),
