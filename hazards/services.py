@@ -35,7 +35,6 @@ from .choices import (
     ListingLevel,
     ResumeReviewStatus,
 )
-from .ladder import rectification_deadline
 from .models import (
     ExtensionRequest,
     Hazard,

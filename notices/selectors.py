@@ -12,7 +12,7 @@ from accounts.choices import RegionLevel, Role
 from accounts.jurisdiction import get_visible_or_404, has_role, jurisdiction_q
 from accounts.models import Region, User
 
-from .choices import Channel, DeliveryStatus, RunStatus
+from .choices import Channel, DeliveryStatus, NoticeKind, RunStatus
 from .catchup import last_scheduled_time
 from .models import NOTICE_RELATED, Delivery, EscalationPolicy, EscalationRun, Notice
 from .policy import DEFAULT_LADDER, Ladder, nearest_policies, nearest_policy
@@ -41,6 +41,13 @@ def inbox(*, user: User, unread_only: bool = False, kind: str = "") -> QuerySet[
     return rows.order_by(unread_first, "-created_at", "-id")
 
 
+def inbox_kinds(*, user: User, selected: str = "") -> list[tuple[str, str]]:
+    """The kinds the filter offers: those in the user's inbox (and the one chosen), in the order
+    of NoticeKind — one query, so a phone shows a few chips, not every kind there is."""
+    present = set(Delivery.objects.inbox_of(user).order_by().values_list("notice__kind", flat=True).distinct())
+    return [(value, label) for value, label in NoticeKind.choices if value in present or value == selected]
+
+
 def hazard_notices(*, hazard) -> list[Notice]:
     """The notices of one hazard (the caller has already checked it may see the hazard), with
     how their deliveries stand — one query."""
@@ -51,7 +58,7 @@ def hazard_notices(*, hazard) -> list[Notice]:
         return Count("deliveries", filter=condition)
 
     return list(
-        Notice.objects.filter(hazard=hazard).annotate(
+        Notice.objects.filter(hazard=hazard).select_related("hazard", "event__actor").annotate(
             inapp_total=count(Channel.INAPP),
             email_total=count(Channel.EMAIL), email_sent=count(Channel.EMAIL, DeliveryStatus.SENT),
             webhook_total=count(Channel.WEBHOOK), webhook_sent=count(Channel.WEBHOOK, DeliveryStatus.SENT),

@@ -69,7 +69,7 @@ def deliver_pending(*, batch_size: int | None = None) -> DeliveryReport:
     rows = list(
         Delivery.objects.filter(id__in=ids)
         .select_related(*NOTICE_RELATED, "notice__hazard__enterprise", "recipient", "endpoint")
-        .order_by("notice__level", "notice_id")
+        .order_by("notice__level", "notice_id", "id")  # ties in the order written: deterministic
     )
     groups: dict[tuple, list[Delivery]] = defaultdict(list)
     for row in rows:

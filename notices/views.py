@@ -34,7 +34,7 @@ def inbox(request):
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(request, "notices/inbox.html", {
         "page": page, "unread_only": unread_only, "kind": kind, "kind_error": kind_error,
-        "kinds": NoticeKind.choices, "inbox_sources": sources.registered(),
+        "kinds": selectors.inbox_kinds(user=request.user, selected=kind), "inbox_sources": sources.registered(),
     }, status=400 if kind_error else 200)
 
 

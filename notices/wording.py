@@ -48,8 +48,9 @@ def sentence(notice) -> str:
     event = notice.event
     values = {"actor": _actor(event), "hazard": _hazard(notice)}
     if kind == NoticeKind.ASSIGNED:
-        return _("%(actor)s 交办隐患 %(hazard)s，请在 %(deadline)s 前完成整改。") % {
-            **values, "deadline": notice.deadline.isoformat() if notice.deadline else "—"}
+        # The event's own record of the deadline (what the order said, even if the data was backdated).
+        deadline = _changed(event, "current_deadline") or (notice.deadline.isoformat() if notice.deadline else "—")
+        return _("%(actor)s 交办隐患 %(hazard)s，请在 %(deadline)s 前完成整改。") % {**values, "deadline": deadline}
     if kind == NoticeKind.EXTENSION_REQUESTED:
         return _with_reason(_("%(actor)s 申请将隐患 %(hazard)s 的整改期限延至 %(date)s，待您审批。") % {
             **values, "date": _changed(event, "requested_deadline")}, event.comment)

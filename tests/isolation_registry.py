@@ -304,6 +304,7 @@ ROUTES: dict[str, Any] = {
     "notices:run-detail": ListOf(run_escalation, kwargs=lambda w: {"pk": _iso_run(w).pk},
                                  refused_for=("inspector", "enterprise", "grid")),
     "notices:policy": AdminOnly(methods=("GET", "POST")),
+    "notices:preferences": LoginOnly(methods=("GET", "POST")),
     # API: accounts
     "api:auth-token": Public(methods=("POST",)),
     "api:region-list": ListOf(region, own_hidden_for=("enterprise",)),

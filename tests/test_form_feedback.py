@@ -661,6 +661,7 @@ ONE_THING_TO_GET_WRONG: dict[str, str] = {
     "tipoffs.forms.RewardRefuseForm": "the reason is the only input",
     "tipoffs.forms.TrackForm": "the tracking code is the only input",
     "tipoffs.forms.TransferForm": "one choice: a region or a department",
+    "notices.forms.NoticePreferencesForm": "ticks only: an email kind ticked without an email address is its only refusal",
 }
 
 
@@ -689,6 +690,16 @@ FORM_CASES.update({
         kept=(_value(TYPED), _value(BAD_DATE)),
     ),
 })
+
+
+# 消息设置 of an inspector without an email address who ticks email for one kind: refused on that
+# field; the ticks (and the boxes cleared) stay as sent.
+FORM_CASES["notices.forms.NoticePreferencesForm"] = FormCase(
+    setup=lambda p: (p.inspector, "/notices/preferences/", "/notices/preferences/"),
+    data=lambda p, form: {"email_assigned": "on"},
+    expect_errors_on=("email_assigned",),
+    kept=(re.compile(r'name="email_assigned"[^>]* checked'), re.compile(r'name="email_due_soon" id="id_email_due_soon">')),
+)
 
 
 # Forms that cannot show a field error by design, with the reason.

@@ -44,6 +44,12 @@ def test_seed_demo_twice_changes_nothing_and_every_demo_login_works():
     assert EscalationRun.objects.filter(as_of=today, status=RunStatus.SUCCEEDED).count() == 1
     inboxes = set(Delivery.objects.filter(channel=Channel.INAPP).values_list("recipient__username", flat=True))
     assert {"inspector", "supervisor", "city"} <= inboxes, inboxes
+    # The demo's transitions ran through the services: work that arrived is in the inboxes too.
+    from notices.choices import HAZARD_EVENT_KINDS
+
+    told = set(Delivery.objects.filter(channel=Channel.INAPP, notice__kind__in=HAZARD_EVENT_KINDS)
+               .values_list("recipient__username", flat=True))
+    assert {"enterprise", "supervisor"} <= told, told
 
 
 # Every demo role's inbox (hazard notices, reports, accidents: the bell's count) and 待办.

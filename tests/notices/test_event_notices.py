@@ -291,3 +291,27 @@ def test_the_preferences_page_saves_and_refuses_email_without_an_address(client,
     refused = client.post("/notices/preferences/", {"email_assigned": "on"})
     assert refused.status_code == 400 and "没有登记电子邮箱" in refused.content.decode()
     assert not NoticePreference.objects.filter(user=nobody).exists()
+
+
+def test_the_hazard_page_lists_its_event_notices_in_constant_queries(client, county):
+    hazard = assign(county)
+    client.force_login(county.county_supervisor)
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(f"/hazards/{hazard.pk}/")
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    one, page = queries()
+    assert "交办隐患" in page
+    hazard.refresh_from_db()
+    hazard_services.hazard_request_extension(
+        hazard_id=hazard.pk, actor=county.contact, expected_version=hazard.version,
+        requested_deadline=DEADLINE + datetime.timedelta(days=10), reason="设备采购周期长")
+    hazard.refresh_from_db()
+    hazard_services.hazard_decide_extension(hazard_id=hazard.pk, actor=county.county_supervisor,
+                                            expected_version=hazard.version, approve=True)
+    three, page = queries()
+    assert "申请将隐患" in page and "批准了隐患" in page
+    assert three == one
