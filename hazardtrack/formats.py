@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 
@@ -21,7 +21,8 @@ def cn_date(value: datetime.date | datetime.datetime | str | None) -> str:
             return value
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
+    # A Django date format, translated: 2026年12月22日 in Chinese, 2026-12-22 in English.
+    return dateformat.format(value, _("Y年n月j日"))
 
 
 def cn_money(value, *, places: int = 2) -> str:
