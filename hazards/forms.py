@@ -99,8 +99,12 @@ class HazardReportForm(PendingUploadsMixin, EnterpriseLookupMixin, forms.Form):
         self.user = user
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level__in=("county", "township"))
         if user.role == Role.ENTERPRISE:
-            for name in ("enterprise", "source", "region"):
+            for name in ("source", "region"):
                 del self.fields[name]
+            # An enterprise contact reports for the own unit only: shown, chosen, not changeable.
+            own = self.fields["enterprise"]
+            own.disabled, own.initial = True, user.enterprise.name if user.enterprise_id else ""
+            own.widget.attrs.pop("data-enterprise-search", None)
         elif user.role == Role.GRID:
             del self.fields["source"]
         preselect_only_choice(self, "region")
