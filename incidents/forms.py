@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
-from hazards.forms import DATE_INPUT, EnterpriseLookupMixin, preselect_only_choice
+from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
+from hazardtrack.forms import preselect_only_choice
 from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin, photo_field
 
 from . import services, statistics

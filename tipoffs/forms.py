@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
-from hazards.forms import DATE_INPUT, DuplicateChoiceForm, EnterpriseLookupMixin, preselect_only_choice
+from hazards.forms import DATE_INPUT, DuplicateChoiceForm, EnterpriseLookupMixin
+from hazardtrack.forms import preselect_only_choice
 from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin
 
 from . import challenge, services
