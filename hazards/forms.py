@@ -13,6 +13,7 @@ from accounts.choices import Role
 from accounts.models import Enterprise, Region, Sector, User
 from hazardtrack.dates import local_today
 from hazardtrack.formats import cn_date
+from hazardtrack.forms import mark_required, preselect_only_choice
 from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin, photo_field
 
 from . import services
@@ -38,32 +39,6 @@ class EnterpriseLookupMixin:
             raise forms.ValidationError(_("找不到该单位：“%(text)s”。请输入单位全称或统一社会信用代码，或从提示中选择。"),
                                         params={"text": text})
         return match
-
-
-def mark_required(form: forms.BaseForm, *names: str) -> None:
-    """The rules require these fields in this state: mark them (* and required/aria-required)
-    although the form field itself is optional (the service is what requires them)."""
-    for name in names:
-        if name in form.fields:
-            field = form.fields[name]
-            field.widget.attrs.update({"required": True, "aria-required": "true"})
-            field.rule_required = True  # _form_fields.html shows the mark
-
-
-def preselect_only_choice(form: forms.BaseForm, name: str) -> None:
-    """A choice with one option is chosen already (the grid worker's only township)."""
-    field = form.fields.get(name)
-    if field is None or form.is_bound:
-        return
-    options = list(field.queryset[:2])
-    if len(options) == 1:
-        field.initial = options[0].pk
-
-
-def run_checks(form: forms.BaseForm, checks, **kwargs) -> None:
-    """A validate-only pass of the service's own rules on what the form has parsed: every problem
-    shows on its field together with the form's own errors."""
-    checks(**kwargs).add_to_form(form)
 
 
 class HazardReportForm(PendingUploadsMixin, EnterpriseLookupMixin, forms.Form):
@@ -100,8 +75,12 @@ class HazardReportForm(PendingUploadsMixin, EnterpriseLookupMixin, forms.Form):
         self.user = user
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level__in=("county", "township"))
         if user.role == Role.ENTERPRISE:
-            for name in ("enterprise", "source", "region"):
+            for name in ("source", "region"):
                 del self.fields[name]
+            # An enterprise contact reports for the own unit only: shown, chosen, not changeable.
+            own = self.fields["enterprise"]
+            own.disabled, own.initial = True, user.enterprise.name if user.enterprise_id else ""
+            own.widget.attrs.pop("data-enterprise-search", None)
         elif user.role == Role.GRID:
             del self.fields["source"]
         preselect_only_choice(self, "region")
@@ -116,7 +95,8 @@ class HazardReportForm(PendingUploadsMixin, EnterpriseLookupMixin, forms.Form):
         data = super().clean()
         if "enterprise" in self.errors:
             data = {**data, "enterprise": None}
-        run_checks(self, services.hazard_create_problems, actor=self.user, **self.service_kwargs(data))
+        # A validate-only pass of the service's own rules: every problem shows with the form's own errors.
+        services.hazard_create_problems(actor=self.user, **self.service_kwargs(data)).add_to_form(self)
         return data
 
     def service_kwargs(self, data: dict | None = None) -> dict:
@@ -172,7 +152,7 @@ class TransitionForm(PendingUploadsMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if self.checks is not None:
-            run_checks(self, self.checks, hazard=self.hazard, actor=self.user, **self.service_kwargs())
+            self.checks(hazard=self.hazard, actor=self.user, **self.service_kwargs()).add_to_form(self)
         return data
 
     def service_kwargs(self) -> dict:

@@ -6,22 +6,41 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 
-def cn_date(value: datetime.date | datetime.datetime | str | None) -> str:
-    """2026年12月22日 (in English: 2026-12-22); "" for no date."""
+def _as_date(value) -> datetime.date | None:
+    """A date from a date, a datetime (local day) or an ISO string (as audit events and frozen
+    document snapshots store them); None for no date or an unreadable string."""
     if value is None or value == "":
-        return ""
-    if isinstance(value, str):  # an ISO date as stored in an audit event's changes
+        return None
+    if isinstance(value, str):
         try:
-            value = datetime.date.fromisoformat(value[:10])
+            return datetime.date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return None
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return _("%(y)d年%(m)d月%(d)d日") % {"y": value.year, "m": value.month, "d": value.day}
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return value
+
+
+def document_date(value) -> str:
+    """2026年12月22日 — no zero padding, as GB/T 9704 writes 成文日期; always Chinese (an official
+    document is Chinese whatever the language of the page that made it)."""
+    day = _as_date(value)
+    if day is None:
+        return value if isinstance(value, str) else ""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_date(value) -> str:
+    """A date in a message or on a page: 2026年12月22日 (in English: 2026-12-22); "" for no date."""
+    day = _as_date(value)
+    if day is None:
+        return value if isinstance(value, str) else ""
+    # A Django date format, translated.
+    return dateformat.format(day, _("Y年n月j日"))
 
 
 def cn_money(value, *, places: int = 2) -> str:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
-from hazardtrack.uploads import MultipleFileField, MultipleFileInput, photo_field
+from hazardtrack.forms import preselect_only_choice
+from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin, photo_field
 
 from . import services, statistics
 from .choices import IncidentAttachmentKind, IncidentType, ListingLevel
@@ -38,7 +39,7 @@ class FiguresMixin:
         return {name: self.cleaned_data[name] for name in services.FIGURE_FIELDS}
 
 
-class IncidentForm(FiguresMixin, EnterpriseLookupMixin, forms.Form):
+class IncidentForm(PendingUploadsMixin, FiguresMixin, EnterpriseLookupMixin, forms.Form):
     """记录事故, on a phone: what, when, where, how many, photos."""
 
     title = forms.CharField(label=_("事故名称"), max_length=200,
@@ -70,9 +71,10 @@ class IncidentForm(FiguresMixin, EnterpriseLookupMixin, forms.Form):
     photos = photo_field(_("现场照片"))
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, uploader=user, **kwargs)
         self.user = user
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level__in=("county", "township"))
+        preselect_only_choice(self, "region")
 
     def clean_enterprise(self):
         return self.resolve_enterprise(self.user, self.cleaned_data.get("enterprise"))
@@ -94,11 +96,11 @@ class IncidentForm(FiguresMixin, EnterpriseLookupMixin, forms.Form):
 
 # --- actions on an incident ---------------------------------------------------------------
 
-class ActionForm(forms.Form):
+class ActionForm(PendingUploadsMixin, forms.Form):
     versioned = True
 
     def __init__(self, *args, incident: Incident, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, uploader=user, upload_key=f"{type(self).__name__}:{incident.pk}", **kwargs)
         self.incident, self.user = incident, user
         if self.versioned:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=incident.version)

@@ -123,11 +123,13 @@ def check_action(incident: Incident, user, name: str) -> Action:
     if not region_in_jurisdiction(user, incident.region_id):
         raise DomainError("out_of_jurisdiction", _("该事故不在您的辖区内。"), status=404)
     if incident.status not in action.sources:
-        raise DomainError(
-            "invalid_state",
-            _("事故当前状态为“%(status)s”，不能执行“%(action)s”。")
-            % {"status": incident.get_status_display(), "action": action.label},
-        )
+        # The rule in its own words (a stale tab meets it), by where the incident stands.
+        refusal = {
+            S.CLOSED: _("事故已结案，不能再%(action)s。"),
+            S.REPORTED: _("尚未成立调查组，不能%(action)s。"),
+            S.INVESTIGATING: _("调查组已经成立，不能再%(action)s。"),
+        }[incident.status]
+        raise DomainError("invalid_state", refusal % {"action": action.label})
     for guard in action.guards:
         guard(incident, user)
     return action

@@ -58,6 +58,7 @@ def new(request):
         except DomainError as error:
             form_error_from_domain(form, error)
         else:
+            form.uploads_used()
             messages.success(request, _("事故 %(code)s 已记录，定为%(grade)s。")
                              % {"code": incident.code, "grade": incident.get_grade_display()})
             return redirect("incidents:detail", pk=incident.pk)
@@ -114,6 +115,7 @@ def action(request, pk: int, name: str):
             form_error_from_domain(form, error)
             status = 409 if error.status == 409 else 400
         else:
+            form.uploads_used()
             messages.success(request, _("已完成：%(action)s。") % {"action": ACTIONS[name].label})
             return redirect("incidents:detail", pk=incident.pk)
     # Re-render with what the user typed kept in the open form.

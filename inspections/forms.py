@@ -8,7 +8,7 @@ from accounts.choices import REGULATOR_ROLES, RiskColour, Role
 from accounts.models import Enterprise, Region, Sector, User
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
 from hazardtrack.dates import local_today
-from hazardtrack.uploads import photo_field
+from hazardtrack.uploads import PendingUploadsMixin, photo_field
 
 from .choices import InspectionType, ItemResult
 from .models import ChecklistTemplate
@@ -69,7 +69,7 @@ class InspectionCreateForm(EnterpriseLookupMixin, forms.Form):
                 "inspectors": list(data["inspectors"]), "template": data.get("template")}
 
 
-class ResultForm(forms.Form):
+class ResultForm(PendingUploadsMixin, forms.Form):
     """One checklist item, answered on the phone."""
 
     result = forms.ChoiceField(label=_("检查结果"), choices=ItemResult.choices, widget=forms.RadioSelect)

@@ -78,11 +78,13 @@ def inspection_new(request):
     return render(request, "inspections/new.html", {"form": form}, status=status)
 
 
-def _item_form(row, *, data=None, files=None) -> ResultForm:
+def _item_form(row, *, data=None, files=None, user=None, inspection_id=None) -> ResultForm:
     initial = {"expected": row.result.result if row.result else ""}
     if row.result:
         initial.update(result=row.result.result, note=row.result.note)
-    return ResultForm(data, files, initial=initial, auto_id=f"i{row.item.pk}_%s")
+    # `user`: a sent form keeps its photos for a refused save (hazardtrack/uploads.py).
+    return ResultForm(data, files, initial=initial, auto_id=f"i{row.item.pk}_%s", uploader=user,
+                      upload_key=f"ResultForm:{inspection_id}:{row.item.pk}")
 
 
 def _detail_context(request, inspection, bound: dict | None = None, *, finish_form=None, order_form=None) -> dict:
@@ -125,7 +127,7 @@ def record_result(request, pk: int, item_id: int):
     row = next((r for r in selectors.checklist_rows(inspection) if r.item.pk == item_id), None)
     if row is None:
         raise Http404
-    form = _item_form(row, data=request.POST, files=request.FILES)
+    form = _item_form(row, data=request.POST, files=request.FILES, user=request.user, inspection_id=inspection.pk)
     status = 400
     if form.is_valid():
         try:
@@ -138,6 +140,7 @@ def record_result(request, pk: int, item_id: int):
             form_error_from_domain(form, error)
             status = _status_for(error)
         else:
+            form.uploads_used()
             if _is_fetch(request):
                 inspection = selectors.inspection_detail(user=request.user, pk=pk)
                 context = _detail_context(request, inspection)

@@ -234,7 +234,9 @@ def test_actions_and_refusals_speak_english(client, county_supervisor):
     done = client.post(reverse("hazards:transition", args=[reported.pk, "confirm"]),
                        {"version": reported.version, "level": "general", "comment": ""}, follow=True)
     page = done.content.decode()
-    assert "Done: Confirm." in page and "Hazard confirmed" in page  # the message and the timeline
+    # The message says what happened and where the hazard stands now; the timeline too.
+    assert f"Hazard {reported.code}: “Confirm” done, its status is now “Confirmed”." in page
+    assert "Hazard confirmed" in page
 
 
 @pytest.mark.django_db

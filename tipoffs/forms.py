@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
 from hazards.forms import DATE_INPUT, DuplicateChoiceForm, EnterpriseLookupMixin
-from hazardtrack.uploads import MultipleFileField, MultipleFileInput
+from hazardtrack.forms import preselect_only_choice
+from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin
 
 from . import challenge, services
 from .choices import Channel
@@ -130,7 +131,7 @@ class PublicTipOffForm(forms.Form):
         return {"data": {k: data.get(k) for k in keys}, "photos": data.get("photos") or []}
 
 
-class HotlineTipOffForm(forms.Form):
+class HotlineTipOffForm(PendingUploadsMixin, forms.Form):
     """登记 a tip-off taken on the 12350 hotline (staff only: no challenge, no consent box — the
     operator reads the notice to the caller)."""
 
@@ -145,10 +146,11 @@ class HotlineTipOffForm(forms.Form):
     photos = MultipleFileField(label=_("照片（如有）"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, uploader=user, **kwargs)
         self.user = user
         self.fields["region"].queryset = tipoff_regions().filter(
             code__in=Region.objects.visible_to(user).values("code")).order_by("code")
+        preselect_only_choice(self, "region")
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

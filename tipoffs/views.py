@@ -60,6 +60,7 @@ def hotline(request):
         except DomainError as error:
             form_error_from_domain(form, error)
         else:
+            form.uploads_used()
             messages.success(request, _("热线举报已登记，查询码 %(code)s（请告知来电人）。") % {"code": tipoff.tracking_code})
             return redirect("tipoffs:detail", pk=tipoff.pk)
     status = 400 if request.method == "POST" else 200

@@ -13,15 +13,19 @@ from tests.factories import UserFactory, jpeg_bytes, region, sector
 PHOTO = {"name": "楼道现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(800, 600)}
 
 
-def test_grid_worker_sees_both_mistakes_keeps_the_photo_and_succeeds_the_second_time(live_server, phone_page):
+def _report_page(live_server, page):
+    """The grid worker of 酿溪镇 on the report form."""
     region("430522100", "酿溪镇")
     sector("industry_trade")
     UserFactory(username="grid", full_name="李网格", role=Role.GRID, region=region("430522100"))
-
-    page = phone_page
     page.set_default_timeout(45_000)
     login(page, live_server, "grid")
     page.goto(f"{live_server.url}/hazards/new/")
+    return page
+
+
+def test_grid_worker_sees_both_mistakes_keeps_the_photo_and_succeeds_the_second_time(live_server, phone_page):
+    page = _report_page(live_server, phone_page)
     # The only township of the grid worker is chosen already; the sector is marked as required.
     assert page.locator("select[name=region]").input_value() == "430522100"
     assert page.locator("select[name=sector]").get_attribute("aria-required") == "true"
@@ -52,13 +56,7 @@ def test_grid_worker_sees_both_mistakes_keeps_the_photo_and_succeeds_the_second_
 
 
 def test_a_kept_photo_can_be_removed_before_sending(live_server, phone_page):
-    region("430522100", "酿溪镇")
-    sector("industry_trade")
-    UserFactory(username="grid", full_name="李网格", role=Role.GRID, region=region("430522100"))
-    page = phone_page
-    page.set_default_timeout(45_000)
-    login(page, live_server, "grid")
-    page.goto(f"{live_server.url}/hazards/new/")
+    page = _report_page(live_server, phone_page)
     page.set_input_files("input[name=before_photos]", PHOTO)
     with page.expect_navigation():
         page.click("form.quick-entry button[type=submit]")

@@ -180,3 +180,17 @@ def test_chinese_conventions():
     assert cn_money(1234567.5) == "1,234,567.50"
     assert cn_wan(1234567) == "123.46万元"
     assert cn_date(None) == ""
+
+
+def test_an_enterprise_contacts_own_unit_is_chosen_on_the_report(client):
+    enterprise = factories.EnterpriseFactory(region=factories.region("430522100"), name="新邵县示范建材有限公司")
+    contact = factories.enterprise_contact(enterprise, username="rules_contact")
+    client.force_login(contact)
+    field = client.get("/hazards/new/").context["form"]["enterprise"]
+    assert field.value() == "新邵县示范建材有限公司" and "disabled" in str(field)
+
+
+def test_form_labels_end_with_a_full_width_colon(client, grid):
+    client.force_login(grid)
+    page = client.get("/hazards/new/").content.decode()
+    assert '<label for="id_title">隐患名称：</label>' in page
