@@ -41,6 +41,10 @@ ROW_LABELS = {
 # `region_exact` (a code) come from links (drill-down, to-do) and are kept as hidden fields.
 BAR_FILTERS = ("q", "status", "level", "overdue", "due_soon", "region")
 HIDDEN_FILTERS = ("enterprise", "region_exact")
+# "更多筛选" starts with the order and what people look for most; the drill-down and to-do
+# filters follow in the filterset's order.
+MORE_FIRST = ("ordering", "enterprise_name", "sector", "source", "category", "found_after", "found_before",
+              "deadline_after", "deadline_before", "due_within")
 
 
 def _with(query, **changes) -> str:
@@ -72,14 +76,17 @@ def _columns(query, ordering: str) -> list[dict]:
 def _filter_groups(filterset) -> dict:
     form = filterset.form
     bound = form.data if filterset.is_bound else {}
-    more = [form[name] for name in form.fields if name not in BAR_FILTERS + HIDDEN_FILTERS]
-    chosen = sum(1 for field in more if any(v for v in bound.getlist(field.name))) if bound else 0
+    shown = BAR_FILTERS + HIDDEN_FILTERS
+    more = [form[name] for name in MORE_FIRST] + [form[name] for name in form.fields
+                                                  if name not in shown + MORE_FIRST]
+    # The order (set by a column header) alone does not open the disclosure.
+    chosen = [field for field in more if field.name != "ordering" and bound and any(bound.getlist(field.name))]
     return {
-        "bar": [form[name] for name in BAR_FILTERS if name in form.fields],
+        "bar": [form[name] for name in BAR_FILTERS],
         "more": more,
         "hidden": [form[name] for name in HIDDEN_FILTERS if bound and bound.get(name)],
-        "more_chosen": chosen,
-        "more_open": chosen > 0 or any(field.errors for field in more),
+        "more_chosen": len(chosen),
+        "more_open": bool(chosen) or any(field.errors for field in more),
     }
 
 

@@ -96,6 +96,9 @@ def test_short_bar_and_more_filters_without_raw_codes_or_dashes(county):
 def test_more_filters_open_when_one_of_them_is_chosen(county):
     page = _page(county.get(LEDGER, {"source": "inspection"}))
     assert '<details class="more-filters" open>' in page and "已选 1 项" in page
+    # Sorting by a column header is no reason to unfold them.
+    page = _page(county.get(LEDGER, {"ordering": "-deadline"}))
+    assert '<details class="more-filters">' in page and "已选" not in page
 
 
 def test_labels_and_sort_choices_in_english(county):
