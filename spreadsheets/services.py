@@ -12,6 +12,16 @@ refresh or a closed tab loses nothing; the page polls its progress.
   rows it stopped. Hazards get normal codes (reserved a county and year at a time) and an
   "imported from <file> row N" event; their old codes are kept in Hazard.original_code, which
   makes a second import of the same file skip every row.
+
+County ledgers (issue 16): the words they use for a status are imported as the state that
+claims no more than the ledger says. 未整改 → 整改中 (the unit is rectifying against its
+deadline); 已整改 / 已完成 / 整改完成 → 申请复查 (the unit reports it done; the on-site
+复查 and the 销号 still happen in the system: 隐患不消除不销号, an import never stands in for a
+verification); 已销号 → 已销号, a closed historical hazard, which only a role that may sign off
+(hazards/transitions.py, "sign_off") may bring in. Every imported hazard gets one IMPORTED event
+(from "" to its status, naming the file and row): the timeline says the state came from the
+ledger, not from a transition taken here. A unit named nearly as registered is never used
+unless the user accepts the "您是否指" suggestion in the preview (`import_accept_suggestions`).
 """
 from __future__ import annotations
 
