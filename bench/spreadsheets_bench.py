@@ -117,7 +117,29 @@ def ledger_rows(count: int, enterprises) -> list[list]:
     return rows
 
 
-def write_workbook(rows: list[list], path: Path, *, inline_strings: bool = False) -> None:
+# --county-style: the ledger as counties keep it (issue 16) — other headers, a 序号 column,
+# 是否重大 as 是/否, dates typed as text, and a 合计 row at the end.
+COUNTY_HEADERS = {"enterprise_name": "所属单位", "level": "是否重大", "found_at": "发现日期", "status": "整改状态",
+                  "responsible_person": "整改责任人", "current_deadline": "整改时限"}
+
+
+def county_style(rows: list[list]) -> tuple[list[str], list[list]]:
+    from spreadsheets.columns import HAZARD_COLUMNS
+
+    keys = [c.key for c in HAZARD_COLUMNS]
+    headers = ["序号", *(COUNTY_HEADERS.get(c.key, str(c.header)) for c in HAZARD_COLUMNS)]
+    level, found = keys.index("level"), keys.index("found_at")
+    result = []
+    for number, row in enumerate(rows, start=1):
+        row = list(row)
+        row[level] = "是" if row[level] == "重大隐患" else "否"
+        row[found] = f"{row[found].year}年{row[found].month}月{row[found].day}日"
+        result.append([number, *row])
+    result.append(["合计", f"共 {len(rows)} 条"])
+    return headers, result
+
+
+def write_workbook(rows: list[list], path: Path, *, inline_strings: bool = False, headers: list[str] | None = None) -> None:
     """openpyxl write-only, then made to look like what Excel and WPS save: the sheet's used range
     (<dimension>) and text in the shared-strings table instead of inline strings (openpyxl's
     reader turns every inline string into a rich-text object: slower than a lookup)."""
@@ -127,7 +149,7 @@ def write_workbook(rows: list[list], path: Path, *, inline_strings: bool = False
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("隐患台账")
-    sheet.append([str(c.header) for c in HAZARD_COLUMNS])
+    sheet.append(headers or [str(c.header) for c in HAZARD_COLUMNS])
     for row in rows:
         sheet.append(row)
     raw = io.BytesIO()
@@ -303,6 +325,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the last import's hazards in the database")
     parser.add_argument("--inline-strings", action="store_true",
                         help="keep openpyxl's inline strings instead of a shared-strings table (slower to read)")
+    parser.add_argument("--county-style", action="store_true",
+                        help="write the workbook as counties keep it: 序号, 所属单位, 是否重大 是/否, text dates, a 合计 row")
     parser.add_argument("--json", type=Path, help="also write the measured values to this file (bench/run.py's excel_import case)")
     parser.add_argument("--export-child", choices=["xlsx", "csv"], help=argparse.SUPPRESS)
     parser.add_argument("--import-child", type=Path, help=argparse.SUPPRESS)
@@ -325,7 +349,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ledger.xlsx"
         started = time.perf_counter()
-        write_workbook(rows, path, inline_strings=args.inline_strings)
+        if args.county_style:
+            headers, county_rows = county_style(rows)
+            write_workbook(county_rows, path, inline_strings=args.inline_strings, headers=headers)
+        else:
+            write_workbook(rows, path, inline_strings=args.inline_strings)
         print(f"wrote {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)
         bare, validate, load, total, memory = [], [], [], [], []
