@@ -672,6 +672,8 @@ if route_exists("spreadsheets:index"):
         "spreadsheets:job": Scoped(import_job, own_hidden_for=NOT_REGULATORS),
         "spreadsheets:job-start": Scoped(import_job, methods=("POST",), body={"POST": {"mode": "valid_rows"}},
                                          own_hidden_for=NOT_REGULATORS),
+        "spreadsheets:job-accept": Scoped(import_job, methods=("POST",), body={"POST": {"all": "1"}},
+                                          own_hidden_for=NOT_REGULATORS),
         "spreadsheets:job-status": Scoped(failed_import_job, own_hidden_for=NOT_REGULATORS),
         "spreadsheets:job-errors": Scoped(import_job, own_hidden_for=NOT_REGULATORS),
         "spreadsheets:export-ledger": ListOf(hazard, kwargs={"fmt": "xlsx"}),

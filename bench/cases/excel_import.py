@@ -44,7 +44,7 @@ class ExcelImport(Case):
         result.code, result.sql = Stats.of(data["total_s"]), Stats.of(data["bare_s"])
         result.extra = {
             "validate_s": data["validate_s"], "import_s": data["import_s"],
-            "import_peak_rss_mb": data["peak_rss_mb"],
+            "import_peak_rss_mb": data["peak_rss_mb"], "cpu_s": data.get("cpu", []),
             "exports": data["exports"],
         }
         peaks = ", ".join(f"{fmt} {e['peak_rss_mb']:.0f} MB in {e['seconds']:.1f} s"

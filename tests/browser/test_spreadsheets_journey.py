@@ -9,7 +9,7 @@ from spreadsheets.choices import ImportStatus
 from spreadsheets.models import ImportJob
 from tests.browser.conftest import login, screenshot
 from tests.factories import EnterpriseFactory, region, supervisor
-from tests.spreadsheets.conftest import eager_tasks  # noqa: F401 (fixture)
+from tests.spreadsheets.conftest import county, eager_tasks  # noqa: F401 (fixtures)
 from tests.spreadsheets.workbooks import XLSX, hazard_file, hazard_row, read_sheets
 
 
@@ -70,3 +70,43 @@ def test_the_progress_bar_follows_a_running_import_and_shows_the_result(live_ser
     page.wait_for_selector("[data-testid=imported]")  # the page reloaded itself with the result
     assert page.locator("[data-testid=job-status]").inner_text() == "导入完成"
     screenshot(page, "spreadsheets-done")
+
+
+def test_a_county_ledger_with_a_near_enterprise_name_is_imported_once_the_suggestion_is_accepted(
+        live_server, phone_page, county, eager_tasks):  # noqa: F811
+    from hazards.models import Hazard
+    from tests.spreadsheets.test_import_county_ledger import county_ledger
+
+    limestone = EnterpriseFactory(name="新邵县湘源石灰石矿", region=region("430522100"))
+    page = phone_page
+    login(page, live_server, "county_supervisor")
+    page.goto(f"{live_server.url}/spreadsheets/")
+    page.set_input_files("input[name=file]", {"name": "新邵县隐患台账.xlsx", "mimeType": XLSX, "buffer": county_ledger()})
+    with page.expect_navigation():
+        page.click("form.upload-form button[type=submit]")
+
+    assert page.locator("[data-testid=job-status]").inner_text() == "校验完成，等待确认"
+    assert page.locator("[data-testid=ignored-columns]").inner_text() == "以下列不导入：“序号”、“检查人员”。"
+    assert page.locator("[data-testid=blank-rows]").inner_text() == "2"
+    assert page.locator("[data-testid=suggested-rows]").inner_text() == "1"
+    suggestions = page.locator("[data-testid=suggestions]")
+    expect(suggestions).to_contain_text("湘源石灰石矿")
+    expect(suggestions).to_contain_text("新邵县湘源石灰石矿")
+    # the broken row is named once, with its three problems
+    problems = page.locator("table.issues:not([data-testid]) tbody tr", has_text="白云镇")
+    assert page.locator("table.issues tbody tr td:first-child", has_text="10").count() >= 3
+    assert problems.count() == 1
+    screenshot(page, "spreadsheets-suggestion")
+
+    page.check("input[name=accept]")
+    with page.expect_navigation():
+        page.click("text=接受所选建议")
+    expect(page.locator("[data-testid=suggestions]")).to_contain_text("已接受")
+    assert page.locator("[data-testid=suggested-rows]").count() == 0
+
+    page.check("input[value=valid_rows]")
+    with page.expect_navigation():
+        page.click("text=开始导入")
+    assert page.locator("[data-testid=job-status]").inner_text() == "导入完成"
+    assert page.locator("[data-testid=imported]").inner_text() == "4"
+    assert Hazard.objects.get(original_code="XS-2024-003").enterprise == limestone
