@@ -440,8 +440,11 @@ def drill_down_links(*base: dict, skip: Iterable[str] = ()) -> dict[str, str]:
 # hazard_overdue_statistics (supervision migration 0005): overdue = running − not yet due.
 
 ROLLUP_STATUS_COLUMNS = {status.value: f"n_{status.value}" for status in HazardStatus}
-# Months are rolled up per city (the first 4 digits of the region code).
+# Months are rolled up per city (the first 4 digits of the region code), and so is all time
+# ("t" rows, `day` = ROLLUP_ALL_TIME): what a ledger without found dates counts.
 ROLLUP_MONTH_REGION_LENGTH = 4
+ROLLUP_ALL_TIME = datetime.date(1, 1, 1)
+LEDGER_NO_END = datetime.date(9999, 1, 1)
 
 
 def rollup_row_measures(time_zone: str) -> dict[str, str]:
@@ -527,14 +530,17 @@ def _month_span(period: Period) -> tuple[datetime.date, datetime.date] | None:
 
 def rollup_rows(prefix: str, period: Period, *, months: bool, using: str = "default"):
     """The rollup rows covering exactly the hazards found in the period in the prefix's subtree:
-    whole months from "m" rows (when `months` and the prefix is a city or wider), the other days
-    from "d" rows."""
+    whole months from "m" rows (when `months` and the prefix is a city or wider; all time from
+    "t" rows), the other days from "d" rows."""
     from .models import HazardRollup
 
     rows = HazardRollup.objects.using(using).order_by()
     if prefix:
         rows = rows.filter(region__startswith=prefix)
-    span = _month_span(period) if months and len(prefix) <= ROLLUP_MONTH_REGION_LENGTH else None
+    coarse = months and len(prefix) <= ROLLUP_MONTH_REGION_LENGTH
+    if coarse and period.start <= ROLLUP_ALL_TIME and period.end >= LEDGER_NO_END:
+        return rows.filter(grain="t")
+    span = _month_span(period) if coarse else None
     if span is None:
         return rows.filter(grain="d", day__gte=period.start, day__lte=period.end)
     first, stop = span
@@ -561,7 +567,8 @@ def _rollup_dashboard(scope: QuerySet[Hazard], last_year: QuerySet[Hazard], *, p
     for row in (rollup_rows(prefix, period, months=months, using=using)
                 .annotate(child=Substr("region", 1, child_length)).values(*dims).annotate(**rollup_aggregates())):
         key = tuple(row.pop(d) for d in dims)
-        rows.append((dict(zip(CUBE_DIMENSIONS, key)), _rollup_figures(row, not_due.get(key))))
+        if row["found"]:  # a cell of rejected hazards only, or emptied by changes, is no group
+            rows.append((dict(zip(CUBE_DIMENSIONS, key)), _rollup_figures(row, not_due.get(key))))
 
     previous = _rollup_figures(rollup_rows(prefix, period.year_before(), months=True, using=using)
                                .aggregate(**rollup_aggregates()),
@@ -574,7 +581,8 @@ def _rollup_dashboard(scope: QuerySet[Hazard], last_year: QuerySet[Hazard], *, p
     for row in (rollup_rows(prefix, period, months=granularity == "month", using=using)
                 .annotate(bucket=trunc("day")).values("bucket").annotate(**rollup_aggregates()).order_by("bucket")):
         bucket = row.pop("bucket")
-        series.append((bucket, _rollup_figures(row, trend_not_due.get(bucket))))
+        if row["found"]:
+            series.append((bucket, _rollup_figures(row, trend_not_due.get(bucket))))
     return DashboardFigures(cube=Cube(rows), previous=previous, trend=series)
 
 
@@ -626,7 +634,7 @@ def rollup_ledger_count(user, params, *, using: str = "default") -> int | None:
         return 0 if region_prefix(user) is not None else None  # the region lies outside the jurisdiction
     try:
         start, end = (datetime.date.fromisoformat(params[name]) if params.get(name) else default
-                      for name, default in (("found_after", datetime.date.min), ("found_before", datetime.date(9999, 1, 1))))
+                      for name, default in (("found_after", ROLLUP_ALL_TIME), ("found_before", LEDGER_NO_END)))
     except ValueError:
         return None
     statuses = _statuses(params)
