@@ -175,16 +175,32 @@ def _bulk_update(world, draw):
         Hazard.objects.filter(pk__in=chosen).update(**change)
 
 
+def _bulk_insert(world, draw):
+    """Bare rows in one multi-row INSERT (as a migration or a data fix would write them)."""
+    _staff, enterprises, _admin = world
+    enterprise = draw(st.sampled_from(enterprises))
+    status = draw(st.sampled_from([S.REPORTED, S.REJECTED, S.RECTIFYING, S.SIGNED_OFF]))
+    found = timezone.now() + datetime.timedelta(days=draw(FOUND_OFFSETS))
+    deadline = (found + datetime.timedelta(days=draw(st.integers(1, 90)))).date() if status != S.REPORTED else None
+    Hazard.objects.bulk_create([HazardFactory.build(
+        enterprise=enterprise, region=enterprise.region, sector=enterprise.sector, status=status, found_at=found,
+        current_deadline=deadline, original_deadline=deadline, code=f"RU-BULK-{next(counter)}",
+        signed_off_at=found + datetime.timedelta(days=5) if status == S.SIGNED_OFF else None,
+    ) for _ in range(draw(st.integers(1, 6)))])
+
+
 def _delete(world, draw):
-    ids = list(Hazard.objects.values_list("pk", flat=True))
+    """Deleting hazards (those without audit events: events and attachments are kept for good)."""
+    ids = list(Hazard.objects.filter(events__isnull=True, attachments__isnull=True).values_list("pk", flat=True))
     if ids:
         chosen = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
         Hazard.objects.filter(pk__in=chosen).delete()
 
 
-ACTIONS = {"report": _report, "advance": _advance, "import": _import, "bulk_update": _bulk_update, "delete": _delete}
-STEPS = st.lists(st.sampled_from(["report", "report", "advance", "advance", "advance", "import", "bulk_update",
-                                  "delete"]), min_size=3, max_size=9)
+ACTIONS = {"report": _report, "advance": _advance, "import": _import, "bulk_insert": _bulk_insert,
+           "bulk_update": _bulk_update, "delete": _delete}
+STEPS = st.lists(st.sampled_from(["report", "report", "advance", "advance", "advance", "import", "bulk_insert",
+                                  "bulk_update", "delete", "delete"]), min_size=3, max_size=8)
 
 
 @hypothesis_settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
