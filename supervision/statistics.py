@@ -104,8 +104,10 @@ class Figures:
         return cls(**{f.name: row[f.name] if row.get(f.name) is not None else f.default for f in fields(cls)})
 
     def add(self, other: "Figures") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        # The cube's sums call this ~7,000 times per province view: the field names once.
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _FIGURE_FIELDS:
+            mine[name] += theirs[name]
 
     @property
     def rectification_rate(self) -> float | None:  # 整改率
@@ -130,6 +132,8 @@ class Figures:
     def value(self, name: str):
         return getattr(self, name)
 
+
+_FIGURE_FIELDS = tuple(f.name for f in fields(Figures))
 
 # The figures a table shows, in order: (name, Chinese header, kind). Kind "count" is an
 # integer, "rate" a fraction shown as a percentage, "days" a decimal number of days.
