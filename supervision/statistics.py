@@ -421,17 +421,19 @@ def rank(rows: Iterable, *, figures=lambda row: row.figures) -> list:
     return ranked + unranked
 
 
-def ledger_url(*params: dict) -> str:
-    """The hazard ledger filtered by the merged parameters (later ones win)."""
+def ledger_url(*params: dict, path: str | None = None) -> str:
+    """The hazard ledger (at `path` when the caller has reversed it already) filtered by the
+    merged parameters (later ones win)."""
     merged: dict = {}
     for part in params:
         merged.update({k: v for k, v in part.items() if v not in (None, "")})
-    return reverse("hazards:ledger") + "?" + urlencode(sorted(merged.items()))
+    return (path or reverse("hazards:ledger")) + "?" + urlencode(sorted(merged.items()))
 
 
 def drill_down_links(*base: dict, skip: Iterable[str] = ()) -> dict[str, str]:
     """The ledger link of every figure of a cell whose own parameters are `base`."""
-    return {name: ledger_url(*base, params) for name, params in DRILL_DOWN.items() if name not in skip}
+    path = reverse("hazards:ledger")
+    return {name: ledger_url(*base, params, path=path) for name, params in DRILL_DOWN.items() if name not in skip}
 
 
 
