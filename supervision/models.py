@@ -237,11 +237,12 @@ class HazardRollup(models.Model):
     """The statistics rollup (issue #18): additive counts of the hazards found on one day in one
     region (the hazard's own region: township or village), sector, source and level, one column
     per status, kept exact by PostgreSQL triggers on hazards_hazard in the same transaction as
-    every change (supervision/rollup.py). Two grains share the table: "d" rows (found day ×
-    region) and "m" rows (found month, `day` = its first day × city, the first 4 digits) for
-    long periods of the province and cities. What each column counts, and how figures are read
-    from it, is defined in supervision/statistics.py. SQLite keeps the table empty and the
-    statistics read the live aggregate there."""
+    every change (supervision/rollup.py). Three grains share the table: "d" rows (found day ×
+    region), "m" rows (found month, `day` = its first day × city, the first 4 digits) for long
+    periods of the province and cities, and "t" rows (all time × city) for ledger counts
+    without found dates. What each column counts, and how figures are read from it, is defined
+    in supervision/statistics.py. SQLite keeps the table empty and the statistics read the live
+    aggregate there."""
 
     grain = models.CharField(max_length=1)
     day = models.DateField()

@@ -27,7 +27,7 @@ def _columns() -> list[str]:
 
 
 def _grains_sql(source: str) -> str:
-    """SELECT of the rollup rows (both grains) of the signed hazard rows `source` (a query
+    """SELECT of the rollup rows (every grain) of the signed hazard rows `source` (a query
     yielding `sign` and the hazards_hazard columns), zero rows left out."""
     measures = stats.rollup_row_measures(settings.TIME_ZONE)
     columns = list(measures)
@@ -47,6 +47,9 @@ def _grains_sql(source: str) -> str:
             SELECT 'd'::varchar AS grain, day, region, sector, source, level, {plain} FROM delta
             UNION ALL
             SELECT 'm', date_trunc('month', day)::date, left(region, {n}), sector, source, level, {summed}
+            FROM delta GROUP BY 2, 3, 4, 5, 6
+            UNION ALL
+            SELECT 't', DATE '{stats.ROLLUP_ALL_TIME.isoformat()}', left(region, {n}), sector, source, level, {summed}
             FROM delta GROUP BY 2, 3, 4, 5, 6
         )
         SELECT grain, day, region, sector, source, level, {plain} FROM grains WHERE {nonzero}

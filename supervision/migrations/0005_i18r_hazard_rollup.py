@@ -9,6 +9,12 @@ OVERDUE_INDEX = (
     "INCLUDE (found_at, status, region_id, sector_id, source, level) WHERE status IN ('assigned', 'rectifying')"
 )
 
+# A county's or a township's days: the d rows of its subtree (region LIKE '430522%'), not all.
+REGION_DAY_INDEX = (
+    "CREATE INDEX IF NOT EXISTS hazard_rollup_region_day ON supervision_hazardrollup "
+    "(region varchar_pattern_ops, day) WHERE grain = 'd'"
+)
+
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
@@ -16,6 +22,7 @@ def forward(apps, schema_editor):
     from supervision import rollup
 
     schema_editor.execute(OVERDUE_INDEX)
+    schema_editor.execute(REGION_DAY_INDEX)
     rollup.install(schema_editor.connection.alias)
 
 
