@@ -950,7 +950,7 @@ class _Player:
         self.photo_no = 0
 
     # -- helpers -----------------------------------------------------------------------
-    def _photos(self, n: int, *, after: bool) -> list[SimpleUploadedFile]:
+    def _photos(self, n: int, *, after: bool) -> list:
         files = []
         for _ in range(n):
             self.photo_no += 1
