@@ -26,6 +26,7 @@ from hazards.choices import HazardCategory, HazardSource, HazardStatus
 from hazards.duplicates import duplicates_by_row
 from hazards.models import Hazard
 from hazardtrack.dates import local_today
+from hazardtrack.events import plain as _json
 from hazardtrack.input_guard import visible
 
 from . import cells
@@ -196,14 +197,6 @@ class Checker:
 
 def _day(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _json(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 class HazardChecker(Checker):
