@@ -4,7 +4,10 @@ The admin's lists are not scoped by jurisdiction (it is a maintenance tool over 
 it must only open for people who may see the whole province anyway: superusers and
 administrators whose jurisdiction is the province (or no region at all). A city or county
 administrator with is_staff still gets the admin's login page — they work in the application's
-own pages, which are scoped."""
+own pages, which are scoped.
+
+`ReadOnlyAdmin` and `ReadOnlyInline` are every app's admin for rows that change only through the
+services (hazards, incidents, tip-offs, inspections, notices): shown, never edited."""
 from __future__ import annotations
 
 from django.contrib import admin

@@ -1,4 +1,5 @@
-"""What the apps' audit events share: a value made plain for an event's `changes` JSON."""
+"""What the apps' recorded rows share: a value made plain for JSON (an audit event's `changes`, an
+import row's stored cells)."""
 from __future__ import annotations
 
 import datetime

@@ -3,7 +3,8 @@
 
 A figure is an aggregate over the incidents that *occurred* in the period (local calendar days,
 Asia/Shanghai) in a region's subtree, within what the user may see. The same period last year
-is the same calendar days one year earlier (29 February → 28 February). Each figure comes with
+is the same calendar days one year earlier (29 February → 28 February): `Period` is
+hazardtrack/dates.py's, with the occurred_* filter of this app. Each figure comes with
 the query string of the incidents list that selects exactly the rows behind it, so the list's
 count (and its totals line) equals the figure — the drill-down rule the tests hold us to.
 """

@@ -30,6 +30,7 @@ from hazards.duplicates import duplicates_by_row
 from hazards.models import Hazard
 from hazards.transitions import TRANSITIONS
 from hazardtrack.dates import local_today
+from hazardtrack.events import plain as _json
 from hazardtrack.input_guard import visible
 
 from . import cells
@@ -257,15 +258,6 @@ def _column_key(checker: Checker, header: str) -> str | None:
 
 def _day(value: datetime.date | datetime.datetime) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _json(value):
-    """What json.dumps cannot write itself."""
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(type(value))
 
 
 class HazardChecker(Checker):

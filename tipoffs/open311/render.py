@@ -62,3 +62,8 @@ def respond(data, fmt: str, *, root: str, status: int = 200) -> HttpResponse:
 
 def error(fmt: str, status: int, description: str, *, code: int | None = None) -> HttpResponse:
     return respond([{"code": code or status, "description": str(description)}], fmt, root="errors", status=status)
+
+
+def refusal(request, description: str) -> HttpResponse:
+    """The input guard's 400 (hazardtrack/input_guard.py) in the format the Open311 path asks for."""
+    return error("xml" if request.path.endswith(".xml") else "json", 400, description)
