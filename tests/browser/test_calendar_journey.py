@@ -24,20 +24,23 @@ def test_province_administrator_enters_a_day_of_the_calendar(live_server, phone_
     page.wait_for_load_state()
     assert "尚未发布或尚未录入" in page.get_by_test_id("calendar-notice").inner_text()
 
-    form = page.get_by_test_id("calendar-day-form")
-    form.locator("input[name=day-day]").fill("2027-01-04")  # a Monday
-    form.locator("input[name=day-kind][value=makeup_workday]").check()
-    form.locator("input[name=day-name]").fill("元旦")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    _send_day(page, {"day-day": "2027-01-04", "day-name": "元旦"}, kind="makeup_workday")  # a Monday
     assert "调休上班日只能是周六或周日" in page.content()
     assert page.locator("input[name=day-name]").input_value() == "元旦"
     screenshot(page, "calendar-refused")
 
-    page.locator("input[name=day-kind][value=holiday]").check()
-    page.get_by_test_id("calendar-day-form").locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    _send_day(page, {}, kind="holiday")
     assert "2027-01-04" in page.get_by_test_id("calendar-days").inner_text()
     screenshot(page, "calendar-saved")
     assert not is_workday(datetime.date(2027, 1, 4))
     assert errors == []
+
+
+def _send_day(page, fields: dict, *, kind: str) -> None:
+    """Fill the day form (what is not given stays as the page kept it) and send it."""
+    form = page.get_by_test_id("calendar-day-form")
+    for name, value in fields.items():
+        form.locator(f"input[name={name}]").fill(value)
+    form.locator(f"input[name=day-kind][value={kind}]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
