@@ -25,7 +25,9 @@ HAZARD_EVENT_KINDS = (
     NoticeKind.VERIFICATION_FAILED, NoticeKind.LISTED, NoticeKind.SIGNED_OFF,
 )
 # The kinds a user may have sent by email or group robot too (消息设置); in-app is always on.
-PREFERENCE_KINDS = (*LADDER_KINDS, *HAZARD_EVENT_KINDS, NoticeKind.TIPOFF, NoticeKind.RUN_ALARM)
+# The ladder's own notices keep the nightly job's channels (hazards/escalation.py: email to
+# everyone with an address, the region's robots by level) and are not offered here yet.
+PREFERENCE_KINDS = (*HAZARD_EVENT_KINDS, NoticeKind.TIPOFF, NoticeKind.RUN_ALARM)
 
 
 class NoticeLevel(models.IntegerChoices):

@@ -698,7 +698,7 @@ FORM_CASES["notices.forms.NoticePreferencesForm"] = FormCase(
     setup=lambda p: (p.inspector, "/notices/preferences/", "/notices/preferences/"),
     data=lambda p, form: {"email_assigned": "on"},
     expect_errors_on=("email_assigned",),
-    kept=(re.compile(r'name="email_assigned"[^>]* checked'), re.compile(r'name="email_due_soon" id="id_email_due_soon">')),
+    kept=(re.compile(r'name="email_assigned"[^>]* checked'), re.compile(r'name="email_listed" id="id_email_listed">')),
 )
 
 

@@ -4,6 +4,7 @@ robot as each recipient chose — and never waits for (or fails with) SMTP or a 
 from __future__ import annotations
 
 import datetime
+import re
 import socket
 
 import pytest
@@ -282,10 +283,13 @@ def test_the_preferences_page_saves_and_refuses_email_without_an_address(client,
     page = client.get("/notices/preferences/")
     assert page.status_code == 200 and "消息设置" in page.content.decode()
     assert 'name="webhook_' not in page.content.decode()  # no robot in this region
-    answer = client.post("/notices/preferences/", {"email_due_soon": "on"})  # everything else off
+    assert 'name="email_due_soon"' not in page.content.decode()  # the ladder keeps the nightly job's channels
+    answer = client.post("/notices/preferences/", {"email_listed": "on"})  # everything else off
     assert answer.status_code == 302
     saved = dict(NoticePreference.objects.filter(user=county.contact).values_list("kind", "email"))
-    assert saved[NoticeKind.ASSIGNED] is False and NoticeKind.DUE_SOON not in saved  # the default kept
+    assert saved[NoticeKind.ASSIGNED] is False and NoticeKind.LISTED not in saved  # the default kept
+    ticked = re.findall(r'name="(email_\w+)"[^>]* checked', client.get("/notices/preferences/").content.decode())
+    assert ticked == ["email_listed"]
     nobody = enterprise_contact(county.enterprise, email="")
     client.force_login(nobody)
     refused = client.post("/notices/preferences/", {"email_assigned": "on"})
