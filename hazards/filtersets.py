@@ -86,10 +86,12 @@ class RegionField(forms.CharField):
             return value
         if value.isdigit():
             # A code is checked without a query (the API's two queries a page): a region code's
-            # shape, inside the jurisdiction. An enterprise contact's rows are their enterprise's
-            # whatever the region.
+            # shape, overlapping the jurisdiction — inside it, or above it (a city's shared link
+            # opened by a county: its own rows). An enterprise contact's rows are their
+            # enterprise's whatever the region.
             prefix = region_prefix(self.user)
-            if prefix is None or (len(value) in REGION_LEVEL_BY_LENGTH and value.startswith(prefix)):
+            overlaps = value.startswith(prefix) or prefix.startswith(value) if prefix is not None else True
+            if prefix is None or (len(value) in REGION_LEVEL_BY_LENGTH and overlaps):
                 return value
             raise self.unknown(value)
         matches = list(regions_named(self.user, value)[:6])

@@ -152,6 +152,8 @@ def test_a_region_of_another_county_by_code_is_refused_not_an_empty_list(county,
     response = api.get("/api/hazards/", {"region": "430407"})
     assert response.status_code == 400 and "430407" in response.json()["region"][0]
     assert api.get("/api/hazards/", {"region": "43052"}).status_code == 400  # not a region code's length
+    # The city above (a city supervisor's shared link): the county's own rows.
+    assert api.get("/api/hazards/", {"region": "4305"}).status_code == 200
 
 
 # --- the region picker ---------------------------------------------------------------------
