@@ -394,8 +394,9 @@ def hazard_request_extension_problems(*, hazard: Hazard, actor: User, requested_
             problems.add("requested_deadline", "deadline_not_later", _("申请的期限必须晚于当前整改期限（%(d)s）。")
                          % {"d": cn_date(hazard.current_deadline)})
         elif hazard.current_deadline:
-            problems.check(None, rectification_deadline, region_code=hazard.region_id, start=hazard.current_deadline,
-                           date=requested_deadline, days=requested_days, field="requested_deadline")
+            problems.check(None, lambda: rectification_deadline(
+                region_code=hazard.region_id, start=hazard.current_deadline, date=requested_deadline,
+                days=requested_days, field="requested_deadline"))
     return problems
 
 
@@ -430,8 +431,9 @@ def hazard_decide_extension_problems(*, hazard: Hazard, actor: User, approve: bo
         problems.add("approved_deadline", "deadline_not_later", _("批准的期限必须晚于当前整改期限（%(d)s）。")
                      % {"d": cn_date(hazard.current_deadline)})
     elif approve and approved_deadline and hazard.current_deadline:
-        problems.check(None, rectification_deadline, region_code=hazard.region_id, start=hazard.current_deadline,
-                       date=approved_deadline, field="approved_deadline")
+        problems.check(None, lambda: rectification_deadline(
+            region_code=hazard.region_id, start=hazard.current_deadline, date=approved_deadline,
+            field="approved_deadline"))
     return problems
 
 

@@ -24,6 +24,18 @@ class Ladder:
     level3_days_general: int = 15
     level3_days_major: int = 7
 
+    def rung_days(self, *, rung: int, hazard_level: str) -> int:
+        """The day of rung `rung` relative to the deadline: negative for the reminder (days
+        before), else days overdue (level 1: the first day past it)."""
+        major = hazard_level == "major"
+        if rung == 0:
+            return -(self.remind_days_major if major else self.remind_days_general)
+        if rung == 1:
+            return 1
+        if rung == 2:
+            return self.level2_days_major if major else self.level2_days_general
+        return self.level3_days_major if major else self.level3_days_general
+
 
 DEFAULT_LADDER = Ladder()
 LADDER_FIELDS = (

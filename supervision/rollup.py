@@ -83,7 +83,7 @@ def install_sql() -> list[str]:
             RETURN NULL;
         END $$""",
         f"""CREATE OR REPLACE FUNCTION supervision_rollup_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN TRUNCATE {TABLE}; RETURN NULL; END $$""",
+        BEGIN DELETE FROM {TABLE}; RETURN NULL; END $$""",  # not TRUNCATE: a flush truncates both in one statement
         "DROP TRIGGER IF EXISTS supervision_rollup_insert ON hazards_hazard",
         "DROP TRIGGER IF EXISTS supervision_rollup_update ON hazards_hazard",
         "DROP TRIGGER IF EXISTS supervision_rollup_delete ON hazards_hazard",
