@@ -36,6 +36,7 @@ DEFAULT_ORDERING = "-found_at"  # hazards/selectors.py hazard_list
 ROW_LABELS = {
     **{key: label for key, label, _param, _first in LEDGER_COLUMNS},
     "on_spot": gettext_lazy("立行立改"), "overdue": gettext_lazy("逾期"), "days": gettext_lazy("天"),
+    "workdays": gettext_lazy("个工作日"),
 }
 # The filter bar shows these; the rest are under "更多筛选". `enterprise` (an id) and
 # `region_exact` (a code) come from links (drill-down, to-do) and are kept as hidden fields.

@@ -94,6 +94,11 @@ def load_reference_data() -> None:
 
     if not checklists.loaded():  # shipped checklists and inspection frequencies
         checklists.load(apps)
+    from workdays.models import CalendarDay, CalendarYear
+    from workdays.services import load_shipped_notices
+
+    if not (CalendarYear.objects.exists() and CalendarDay.objects.exists()):  # the statutory calendar
+        load_shipped_notices()
 
 
 @pytest.fixture(autouse=True)
