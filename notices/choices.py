@@ -6,6 +6,7 @@ class NoticeKind(models.TextChoices):
     DUE_SOON = "due_soon", _("临期提醒")
     OVERDUE = "overdue", _("逾期督办")
     # Event notices: one per hazard or tip-off event, written with the transition.
+    REVIEWED = "reviewed", _("上报隐患认定结果")
     ASSIGNED = "assigned", _("交办整改")
     EXTENSION_REQUESTED = "ext_requested", _("延期申请")
     EXTENSION_DECIDED = "ext_decided", _("延期审批结果")
@@ -21,7 +22,7 @@ class NoticeKind(models.TextChoices):
 LADDER_KINDS = (NoticeKind.DUE_SOON, NoticeKind.OVERDUE)
 # …and the kinds written for one hazard event each.
 HAZARD_EVENT_KINDS = (
-    NoticeKind.ASSIGNED, NoticeKind.EXTENSION_REQUESTED, NoticeKind.EXTENSION_DECIDED, NoticeKind.RECTIFIED,
+    NoticeKind.REVIEWED, NoticeKind.ASSIGNED, NoticeKind.EXTENSION_REQUESTED, NoticeKind.EXTENSION_DECIDED, NoticeKind.RECTIFIED,
     NoticeKind.VERIFICATION_FAILED, NoticeKind.LISTED, NoticeKind.SIGNED_OFF,
 )
 # The kinds a user may have sent by email or group robot too (消息设置); in-app is always on.

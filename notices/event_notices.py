@@ -8,6 +8,7 @@ written (one hook in each app's `_record`). Exactly once: a notice's one-to-one 
 recipients (one recipient query, one for preferences, one for robots, two inserts).
 
 Who (accounts.jurisdiction decides "whose jurisdiction covers the hazard"):
+- 认定 / 不予认定 → the reporter (a grid worker learns what became of the report);
 - 交办 → the unit's enterprise contacts and the assigned inspector;
 - 申请延期 → the supervisors of the county or below whose jurisdiction covers the hazard;
 - 延期 approved/refused → the enterprise contacts and whoever asked;
@@ -38,6 +39,8 @@ COUNTY = REGION_CODE_LENGTH[RegionLevel.COUNTY]
 
 # Hazard event action → the kind of notice it makes.
 HAZARD_KIND = {
+    "confirmed": NoticeKind.REVIEWED,
+    "rejected": NoticeKind.REVIEWED,
     "assigned": NoticeKind.ASSIGNED,
     "extension_requested": NoticeKind.EXTENSION_REQUESTED,
     "extension_approved": NoticeKind.EXTENSION_DECIDED,
@@ -70,6 +73,8 @@ def _county(role: str, region_code: str) -> Q:
 
 def hazard_recipients(kind: str, event) -> Q:
     hazard = event.hazard
+    if kind == NoticeKind.REVIEWED:
+        return _user(hazard.found_by_id)
     if kind == NoticeKind.ASSIGNED:
         return _enterprise(hazard) | _user(hazard.assigned_inspector_id)
     if kind == NoticeKind.EXTENSION_REQUESTED:

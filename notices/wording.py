@@ -47,6 +47,10 @@ def sentence(notice) -> str:
             "actor": _actor(event), "code": tipoff.tracking_code}, event.comment)
     event = notice.event
     values = {"actor": _actor(event), "hazard": _hazard(notice)}
+    if kind == NoticeKind.REVIEWED:
+        if event.action == "confirmed":
+            return _("%(actor)s 已认定您上报的隐患 %(hazard)s。") % values
+        return _with_reason(_("%(actor)s 对您上报的隐患 %(hazard)s 不予认定。") % values, event.comment)
     if kind == NoticeKind.ASSIGNED:
         # The event's own record of the deadline (what the order said, even if the data was backdated).
         deadline = _changed(event, "current_deadline") or (notice.deadline.isoformat() if notice.deadline else "—")

@@ -53,10 +53,9 @@ def test_seed_demo_twice_changes_nothing_and_every_demo_login_works():
 
 
 # Every demo role's inbox (hazard notices, reports, accidents: the bell's count) and 待办.
-DEMO_ROLES = ("admin", "inspector", "supervisor", "city", "enterprise", "inspector2")
-# The grid worker is told of its reports' fate by transition notices (issue #15 item 4), not
-# by the nightly job: its 待办 only is asserted.
-TODO_ONLY = ("grid",)
+DEMO_ROLES = ("admin", "inspector", "supervisor", "city", "enterprise", "inspector2", "grid")
+# The grid worker's inbox holds what became of its reports (认定 / 不予认定 notices).
+TODO_ONLY = ()
 
 
 def test_after_seed_demo_every_demo_roles_inbox_and_todo_list_show_real_items(client):

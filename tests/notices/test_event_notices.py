@@ -74,6 +74,20 @@ def test_assign_tells_the_enterprise_contacts_and_the_assigned_inspector_once(co
     assert not Delivery.objects.filter(recipient=county.county_supervisor).exists()  # not told of their own act
 
 
+def test_the_reporter_hears_whether_the_report_was_confirmed_or_not(county):
+    grid = UserFactory(role=Role.GRID, region=county.enterprise.region)
+    confirmed = county.hazard(found_by=grid, status=HazardStatus.REPORTED, title="配电箱未接地")
+    rejected = county.hazard(found_by=grid, status=HazardStatus.REPORTED, title="消防通道堵塞")
+    hazard_services.hazard_confirm(hazard_id=confirmed.pk, actor=county.county_supervisor,
+                                   expected_version=confirmed.version)
+    hazard_services.hazard_reject(hazard_id=rejected.pk, actor=county.county_supervisor,
+                                  expected_version=rejected.version, reason="重复上报")
+    assert inapp(NoticeKind.REVIEWED) == ids(grid)
+    sentences = {n.hazard_id: n.sentence for n in Notice.objects.filter(kind=NoticeKind.REVIEWED)}
+    assert "已认定您上报的隐患" in sentences[confirmed.pk] and confirmed.code in sentences[confirmed.pk]
+    assert "不予认定" in sentences[rejected.pk] and "重复上报" in sentences[rejected.pk]
+
+
 def test_announcing_the_same_event_again_creates_nothing(county):
     assign(county)
     before = Delivery.objects.count()
@@ -156,10 +170,13 @@ def test_sign_off_reaches_the_enterprise_and_the_reporter(county):
     assert inapp(NoticeKind.SIGNED_OFF) == ids(county.contact, reporter)
 
 
-def test_confirming_or_editing_tells_nobody(county):
+def test_confirming_tells_the_reporter_only_and_nobody_of_their_own_act(county):
     hazard = county.hazard(deadline=DEADLINE, status=HazardStatus.REPORTED, found_by=county.inspector)
     hazard_services.hazard_confirm(hazard_id=hazard.pk, actor=county.county_supervisor, expected_version=hazard.version)
-    assert not Notice.objects.exists() and not Delivery.objects.exists()
+    assert inapp(NoticeKind.REVIEWED) == ids(county.inspector)
+    own = county.hazard(deadline=DEADLINE, status=HazardStatus.REPORTED, found_by=county.county_supervisor)
+    hazard_services.hazard_confirm(hazard_id=own.pk, actor=county.county_supervisor, expected_version=own.version)
+    assert not Delivery.objects.filter(notice__hazard=own).exists()
 
 
 @pytest.mark.parametrize("decision", ["accept", "reject"])
