@@ -21,10 +21,12 @@ from accounts.jurisdiction import get_visible_or_404, has_role, region_in_jurisd
 from accounts.models import Enterprise, User
 from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError, Problems
+from hazardtrack.events import announce
 from hazardtrack.events import plain as _plain
 from hazardtrack.formats import cn_date
+from hazardtrack.upload_checks import CheckedUpload, check_upload
 
-from .attachments import CheckedUpload, check_upload, store_attachment
+from .attachments import store_attachment
 from .choices import (
     AttachmentKind,
     EventAction,
@@ -43,7 +45,6 @@ from .models import (
     ResumeApplication,
     resume_review_due,
 )
-from .events import announce
 from .ladder import rectification_deadline
 from .transitions import check_transition
 

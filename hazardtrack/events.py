@@ -1,9 +1,17 @@
-"""What the apps' recorded rows share: a value made plain for JSON (an audit event's `changes`, an
-import row's stored cells)."""
+"""What the apps' recorded events share: a value made plain for JSON (an audit event's `changes`,
+an import row's stored cells), and the listeners of those events.
+
+Every hazard event (hazards.services._record) and tip-off event (tipoffs.services._record) is
+announced here right after it is written, inside the transition's transaction: a listener's writes
+commit or roll back with the transition. Apps register in their AppConfig.ready() (notices: event
+notices), so the apps that record events import none of the apps that react. A listener that
+raises undoes the transition, so it must only write rows.
+"""
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Callable
 
 
 def plain(value):
@@ -13,3 +21,16 @@ def plain(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+_LISTENERS: dict[str, Callable] = {}
+
+
+def listen(name: str, listener: Callable) -> None:
+    """Register `listener(event)` under `name` (a second ready() call replaces, never doubles)."""
+    _LISTENERS[name] = listener
+
+
+def announce(event) -> None:
+    for listener in list(_LISTENERS.values()):
+        listener(event)

@@ -77,7 +77,7 @@ def _as_file(item: PendingUpload) -> SimpleUploadedFile:
 
 def keep_upload(*, owner, form_key: str, field: str, upload, images_only: bool) -> PendingUpload:
     """Check `upload` as the services do (a DomainError says what is wrong) and keep it."""
-    from hazards.attachments import check_upload  # the one upload check of the project
+    from .upload_checks import check_upload  # the one upload check of the project
 
     checked = check_upload(upload, images_only=images_only)
     upload.seek(0)

@@ -1,4 +1,4 @@
-"""Incident photos and documents: the checks are hazards.attachments.check_upload (type by
+"""Incident photos and documents: the checks are hazardtrack.upload_checks.check_upload (type by
 content, images re-encoded without metadata, thumbnails); only the storage row is ours."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from hazards.attachments import CheckedUpload, check_upload
+from hazardtrack.upload_checks import CheckedUpload, check_upload
 
 from .choices import IncidentAttachmentKind
 

@@ -10,7 +10,7 @@ class NoticesConfig(AppConfig):
         # Notices when work arrives: every hazard and tip-off event, and every finished run.
         from django.db.models.signals import post_save
 
-        from hazards.events import listen
+        from hazardtrack.events import listen
 
         from . import event_notices
         from .models import EscalationRun

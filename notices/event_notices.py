@@ -2,7 +2,7 @@
 nightly run, to whoever must act next or is affected, written in the same transaction as the
 event through the same outbox (Delivery) the nightly job uses.
 
-Registered in NoticesConfig.ready(): hazards.events announces every event row right after it is
+Registered in NoticesConfig.ready(): hazardtrack.events announces every event row right after it is
 written (one hook in each app's `_record`). Exactly once: a notice's one-to-one key on its event
 (or run) and the deliveries' unique keys. Cost: a fixed handful of queries whatever the number of
 recipients (one recipient query, one for preferences, one for robots, two inserts).
@@ -94,7 +94,7 @@ def hazard_recipients(kind: str, event) -> Q:
 
 
 def on_event(event) -> None:
-    """The listener hazards.events calls for every hazard and tip-off event."""
+    """The listener hazardtrack.events calls for every hazard and tip-off event."""
     label = event._meta.label
     if label == "hazards.HazardEvent":
         kind = HAZARD_KIND.get(event.action)

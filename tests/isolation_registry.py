@@ -186,7 +186,8 @@ def hazard(w: World, place: Place, user, **fields) -> Target:
 
 
 def attachment(w: World, place: Place, user) -> Target:
-    from hazards.attachments import check_upload, store_attachment
+    from hazards.attachments import store_attachment
+    from hazardtrack.upload_checks import check_upload
     from hazards.models import Attachment
 
     target = hazard(w, place, user)
@@ -368,7 +369,7 @@ def _stored_photo(model, place: Place, **fields):
     """A row of a photo model (file + thumbnail under random names), made like the upload services do."""
     from django.core.files.base import ContentFile
 
-    from hazards.attachments import check_upload
+    from hazardtrack.upload_checks import check_upload
 
     checked = check_upload(factories.photo(f"{place.token()}.jpg"))
     item = model(original_name=checked.original_name, content_type=checked.content_type, size=len(checked.content),

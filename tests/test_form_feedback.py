@@ -101,7 +101,8 @@ def _transition(name: str, **hazard_fields) -> FormCase:
                                             previous_deadline=hazard.current_deadline,
                                             requested_deadline=_days(30))
         if name == "sign_off":
-            from hazards.attachments import check_upload, store_attachment
+            from hazards.attachments import store_attachment
+            from hazardtrack.upload_checks import check_upload
 
             store_attachment(hazard=hazard, event=None, kind="after", checked=check_upload(factories.photo()),
                              actor=p.inspector)

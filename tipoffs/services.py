@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Department, Region, User
-from hazards.attachments import CheckedUpload, check_upload
+from hazardtrack.upload_checks import CheckedUpload, check_upload
 from hazards.choices import EventAction, HazardSource, HazardStatus
 from hazards.duplicates import duplicate_candidates
-from hazards.events import announce
+from hazardtrack.events import announce
 from hazards.models import Hazard
 from hazards.reporting import PossibleDuplicates, hazard_to_link
 from hazards.services import hazard_create, record_event

@@ -13,7 +13,7 @@ from django.http import Http404
 from PIL import Image
 
 from hazards import services
-from hazards.attachments import THUMBNAIL_SIZE, check_upload
+from hazardtrack.upload_checks import THUMBNAIL_SIZE, check_upload
 from hazards.choices import AttachmentKind, EventAction, HazardStatus
 from hazards.models import Attachment, Hazard
 from hazardtrack.errors import DomainError

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from hazards import services as hazard_services
 from hazards.choices import HazardStatus, ListingLevel
-from hazards.events import announce
+from hazardtrack.events import announce
 from hazards.models import HazardEvent
 from notices.choices import Channel, DeliveryStatus, NoticeKind, RunStatus, RunTrigger
 from notices.models import Delivery, EscalationRun, Notice, NoticePreference, WebhookEndpoint
@@ -164,7 +164,8 @@ def test_sign_off_reaches_the_enterprise_and_the_reporter(county):
     reporter = inspector("430522")
     hazard = county.hazard(deadline=DEADLINE, status=HazardStatus.VERIFIED, found_by=reporter,
                            verified_by=county.inspector)
-    from hazards.attachments import check_upload, store_attachment
+    from hazards.attachments import store_attachment
+    from hazardtrack.upload_checks import check_upload
     store_attachment(hazard=hazard, event=None, kind="after", checked=check_upload(photo()), actor=county.inspector)
     hazard_services.hazard_sign_off(hazard_id=hazard.pk, actor=county.county_supervisor, expected_version=hazard.version)
     assert inapp(NoticeKind.SIGNED_OFF) == ids(county.contact, reporter)

@@ -102,7 +102,7 @@ def test_tricky_names_are_stored_harmlessly_and_served_back_safely(client, hazar
 
 
 def test_control_characters_never_reach_the_database_or_a_download_header():
-    from hazards.attachments import clean_file_name
+    from hazardtrack.upload_checks import clean_file_name
 
     assert clean_file_name("line\r\nSet-Cookie: x=1.jpg") == "lineSet-Cookie: x=1.jpg"
     assert clean_file_name("\x00\x1b[31m.jpg") == "[31m.jpg"
