@@ -10,6 +10,8 @@ from .choices import OPEN_STATUSES, HazardStatus
 from .filtersets import HazardFilterSet
 from .models import Attachment, Hazard, HazardEvent
 
+# The ledger's name among the lists that may be counted exactly (hazardtrack.pagination).
+LEDGER = "hazards.ledger"
 LEDGER_RELATED = ("region", "sector", "enterprise")
 # The columns a ledger row shows (the page's _hazard_row.html and the API's HazardListSerializer):
 # at a million rows the long texts (description, measures, reports) are most of a row's bytes.

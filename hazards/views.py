@@ -13,13 +13,14 @@ from accounts.jurisdiction import get_visible_or_404, picker_regions
 from accounts.models import Enterprise
 from hazardtrack.errors import DomainError
 from hazardtrack.formats import cn_date
-from hazardtrack.pagination import PAGE_SIZES, BoundedPaginator, page_size
+from hazardtrack.pagination import PAGE_SIZES, BoundedPaginator, exact_count_of, page_size
 
 from . import reporting, selectors, services
 from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
 from .choices import EventAction
 from .ladder import attach_deadline_days
 from .models import Attachment, Hazard
+from .selectors import LEDGER
 from .transitions import TRANSITIONS, available_transitions
 
 # The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
@@ -123,11 +124,9 @@ def success_message(name: str, hazard: Hazard) -> str:
 @login_required
 def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
-    from supervision.statistics import rollup_ledger_count
-
     valid = not filterset.is_bound or filterset.is_valid()
     paginator = BoundedPaginator(rows, page_size(request),
-                                 exact_count=lambda: rollup_ledger_count(request.user, request.GET) if valid else None)
+                                 exact_count=lambda: exact_count_of(LEDGER, request.user, request.GET) if valid else None)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = attach_deadline_days(list(page.object_list))  # days left / overdue: one query
     query = request.GET.copy()

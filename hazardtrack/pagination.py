@@ -8,8 +8,9 @@ small county, whatever the size of the ledger. Every paged query also gets the p
 as a last sort key, so rows with equal sort values never repeat or vanish between pages, and
 deep pages skip their OFFSET over ids only (see BoundedPaginator.page).
 
-Counting: a caller that can count exactly without reading the rows (the hazard ledger sums the
-statistics rollup when its filters are rollup dimensions) passes `exact_count`; otherwise the
+Counting: a caller that can count exactly without reading the rows passes `exact_count` (the
+hazard ledger asks `exact_count_of`, which supervision answers from the statistics rollup when the
+filters are rollup dimensions: register_exact_count); otherwise the
 rows are counted up to MAX_PAGED_ROWS + 1 only, so a province-wide list of 850,000 rows costs
 no full count scan: past the bound the count is "more than MAX_PAGED_ROWS" (`count_exact`
 False), which the page shows as 超过 N 条 and the API as `"count_exact": false`. The embedded
@@ -103,6 +104,23 @@ class BoundedPaginator(Paginator):
         if count == 0 and not self.allow_empty_first_page:
             return 0
         return ceil(max(1, count - self.orphans) / self.per_page)
+
+
+# Exact counters by list name. An app that can count a list without reading its rows registers
+# one in its AppConfig.ready() (supervision: the hazard ledger, from the statistics rollup), so
+# the list's own app does not import it.
+_EXACT_COUNTERS: dict[str, Callable] = {}
+
+
+def register_exact_count(list_name: str, counter: Callable) -> None:
+    """`counter(user, params)` gives the exact row count of `list_name` under the filters
+    `params` (a QueryDict), or None when it cannot (the pagination then counts up to its bound)."""
+    _EXACT_COUNTERS[list_name] = counter
+
+
+def exact_count_of(list_name: str, user, params) -> int | None:
+    counter = _EXACT_COUNTERS.get(list_name)
+    return counter(user, params) if counter else None
 
 
 class DefaultPagination(PageNumberPagination):

@@ -13,6 +13,14 @@ class SupervisionConfig(AppConfig):
         from .models import ReportDelivery
         from .services import report_inbox_mark_all_read
 
+        # The hazard ledger's exact count, summed from the rollup where its filters allow.
+        from hazardtrack.pagination import register_exact_count
+        from hazards.selectors import LEDGER
+
+        from .statistics import rollup_ledger_count
+
+        register_exact_count(LEDGER, rollup_ledger_count)
+
         register(InboxSource(
             name="supervision.reports",
             unread=lambda *, user: ReportDelivery.objects.inbox_of(user).unread(),

@@ -17,7 +17,8 @@ from rest_framework.reverse import reverse
 
 from hazards import reporting, services
 from hazards.filtersets import HazardFilterSet
-from hazards.selectors import hazard_detail, hazard_detail_minimal, hazard_events, ledger_queryset
+from hazards.selectors import LEDGER, hazard_detail, hazard_detail_minimal, hazard_events, ledger_queryset
+from hazardtrack.pagination import exact_count_of
 
 from . import inputs
 from .preconditions import ETAG, IF_MATCH, client_version, etag
@@ -92,9 +93,7 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def exact_count(self, request):
         """The list's exact count from the statistics rollup when its filters allow (else None:
         the pagination counts up to its bound)."""
-        from supervision.statistics import rollup_ledger_count
-
-        return rollup_ledger_count(request.user, request.query_params) if self.action == "list" else None
+        return exact_count_of(LEDGER, request.user, request.query_params) if self.action == "list" else None
 
     def get_serializer_class(self):
         if self.action == "list":
