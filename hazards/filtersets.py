@@ -17,10 +17,10 @@ from hazardtrack.dates import local_today
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
 from hazardtrack.filters import ordering_label
 
-from .choices import (DEADLINE_RUNNING_STATUSES, RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel,
-                      HazardSource, HazardStatus, ResumeReviewStatus)
+from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
+                      ResumeReviewStatus)
 from .ladder import due_soon_sql
-from .models import ExtensionRequest, Hazard, ResumeApplication
+from .models import ExtensionRequest, Hazard, ResumeApplication, overdue_q
 from .search import search_hazards
 from .transitions import STAFF as VERIFIER_ROLES
 from .transitions import SUPERVISORS as SIGNER_ROLES
@@ -30,10 +30,6 @@ ANY = _("不限")
 BOOLEAN_CHOICES = (("", ANY), ("1", _("是")), ("0", _("否")))
 MINE_CHOICES = (("found", _("我上报的")), ("inspecting", _("我跟踪的")), ("verifiable", _("待我复查的")),
                 ("signable", _("待我销号的")))
-
-
-def _ordered(label, descending: bool):
-    return ordering_label(label, descending)
 
 
 def _yes_no(method: str, label):
@@ -121,8 +117,8 @@ class LedgerOrdering(django_filters.OrderingFilter):
         fields = kwargs["fields"]
         labels = kwargs.pop("labels")
         kwargs["field_labels"] = {
-            **{field: _ordered(labels[param], False) for field, param in fields},
-            **{f"-{param}": _ordered(labels[param], True) for _field, param in fields},
+            **{field: ordering_label(labels[param], False) for field, param in fields},
+            **{f"-{param}": ordering_label(labels[param], True) for _field, param in fields},
         }
         super().__init__(*args, **kwargs)
 
@@ -130,8 +126,7 @@ class LedgerOrdering(django_filters.OrderingFilter):
         descending = param.startswith("-")
         name = param[1:] if descending else param
         if name == "overdue_days":
-            late = Case(When(status__in=DEADLINE_RUNNING_STATUSES, current_deadline__lt=local_today(), then=Value(1)),
-                        default=Value(0), output_field=IntegerField())
+            late = Case(When(overdue_q(local_today()), then=Value(1)), default=Value(0), output_field=IntegerField())
             deadline = F("current_deadline")
             # Descending: the overdue first, the longest overdue (earliest deadline) first.
             return (late.desc(), deadline.asc(nulls_last=True)) if descending else (late.asc(), deadline.desc(nulls_last=True))

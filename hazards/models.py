@@ -26,10 +26,15 @@ from .choices import (
 )
 
 
+def overdue_q(today: datetime.date) -> Q:
+    """逾期: past the current deadline, neither rectification-reported nor closed — as a Q, so
+    filters, sorts and aggregates (supervision/statistics.py) use the one condition."""
+    return Q(status__in=DEADLINE_RUNNING_STATUSES, current_deadline__lt=today)
+
+
 class HazardQuerySet(JurisdictionQuerySet):
     def overdue(self, today: datetime.date | None = None) -> "HazardQuerySet":
-        """逾期: past the current deadline, neither rectification-reported nor closed."""
-        return self.filter(status__in=DEADLINE_RUNNING_STATUSES, current_deadline__lt=today or local_today())
+        return self.filter(overdue_q(today or local_today()))
 
     def due_soon(self, today: datetime.date | None = None, days: int = 3) -> "HazardQuerySet":
         today = today or local_today()

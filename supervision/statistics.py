@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGION_CODE_LENGTH
 from hazards.choices import DEADLINE_RUNNING_STATUSES, RECTIFIED_STATUSES, HazardLevel, HazardStatus
-from hazards.models import Hazard
+from hazards.models import Hazard, overdue_q
 from hazardtrack import dates
 from hazardtrack.dates import PeriodKind, local_today
 
@@ -50,12 +50,6 @@ from hazardtrack.dates import PeriodKind, local_today
 
 SIGNED_OFF = Q(status=HazardStatus.SIGNED_OFF)
 MAJOR = Q(level=HazardLevel.MAJOR)
-
-
-def overdue_q(today: datetime.date) -> Q:
-    """The condition of HazardQuerySet.overdue(), as a Q usable inside an aggregate (a test
-    checks that both select the same rows)."""
-    return Q(status__in=DEADLINE_RUNNING_STATUSES, current_deadline__lt=today)
 
 
 def aggregates(today: datetime.date) -> dict:
@@ -584,8 +578,6 @@ def rollup_ledger_count(user, params, *, using: str = "default") -> int | None:
     """The exact number of ledger rows `user` sees under the filters `params` (a QueryDict),
     summed from the rollup, or None when a filter is not a rollup dimension (or not PostgreSQL,
     or the user is not staff: enterprise contacts see their own unit's rows)."""
-    from .models import HazardRollup
-
     if connections[using].vendor != "postgresql":
         return None
     used = {key for key in params if any(params.getlist(key))} - LEDGER_PAGING_PARAMS
