@@ -16,7 +16,7 @@ from accounts.jurisdiction import is_exempt
 from accounts.models import User
 
 from .filtersets import HazardFilterSet
-from .models import local_today
+from .ladder import deadline_days
 from .selectors import hazard_queryset
 
 S_REPORTED, S_REJECTED, S_VERIFIED, S_SIGNED_OFF = "reported", "rejected", "verified", "signed_off"
@@ -65,14 +65,19 @@ class TodoItem:
 
 
 def _listed(rows) -> list[dict]:
-    """The first hazards of an item with their days left, one query."""
-    today = local_today()
-    rows = [(h, (h.current_deadline - today).days if h.current_deadline else None)
-            for h in rows.only("id", "code", "title", "current_deadline")[:LISTED_ROWS]]
-    return [{"id": h.pk, "code": h.code, "title": h.title, "url": reverse("hazards:detail", args=[h.pk]),
-             "deadline": h.current_deadline.isoformat() if h.current_deadline else None,
-             "days_left": days, "days_overdue": max(0, -days) if days is not None else None}
-            for h, days in rows]
+    """The first hazards of an item with their days left, counted as their region counts its
+    deadlines (hazards/ladder.py, the clock the ledger and the detail page show): two queries."""
+    hazards = list(rows.only("id", "code", "title", "current_deadline")[:LISTED_ROWS])
+    clocks = deadline_days(hazards)
+    listed = []
+    for h in hazards:
+        clock = clocks.get(h.pk)
+        days = -clock.days_overdue if clock else None
+        listed.append({"id": h.pk, "code": h.code, "title": h.title, "url": reverse("hazards:detail", args=[h.pk]),
+                       "deadline": h.current_deadline.isoformat() if h.current_deadline else None,
+                       "days_left": days, "days_overdue": max(0, -days) if days is not None else None,
+                       "working_days": bool(clock and clock.working)})
+    return listed
 
 
 def _params(params: dict) -> QueryDict:

@@ -17,6 +17,7 @@ TODO_ITEMS = inline_serializer("TodoEntry", many=True, fields={
             "url": serializers.CharField(), "deadline": serializers.DateField(allow_null=True),
             "days_left": serializers.IntegerField(allow_null=True, help_text="距整改期限天数，负数为已逾期天数"),
             "days_overdue": serializers.IntegerField(allow_null=True, help_text="已逾期天数（未逾期为0）"),
+            "working_days": serializers.BooleanField(help_text="true：按本地区规则以工作日计"),
         }), allow_null=True, help_text="待整改隐患的前20条（按期限），其他事项为 null"),
 })
 
