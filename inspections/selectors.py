@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from accounts.jurisdiction import get_visible_or_404
 from accounts.models import Enterprise, User
 from hazards.models import Hazard
+from hazards.ladder import attach_deadline_days
 from hazardtrack.dates import local_today
 
 from .choices import InspectionStatus, ItemResult, PlanStatus
@@ -137,7 +138,8 @@ def enterprise_overview(*, user: User, pk: int) -> dict:
     return {
         "enterprise": enterprise,
         "inspections": inspections[:50],
-        "hazards": hazards[:50],
+        # Each row's days left / overdue in the region's days, one query for the 50 (hazards/ladder.py).
+        "hazards": attach_deadline_days(list(hazards[:50])),
         "hazard_count": hazards.count(),
         "due": due_info(enterprise, last),
     }

@@ -138,6 +138,22 @@ def test_the_enterprise_page_shows_inspections_hazards_colour_and_next_due_date(
     assert add_months(inspection.date, 1).isoformat() in html  # red: monthly
 
 
+def test_the_enterprise_page_counts_the_days_overdue_of_its_rows_in_one_query(logged_in, team):
+    late = factories.days_from_today(-4)
+    url = reverse("inspections:enterprise", args=[team.enterprise.pk])
+
+    def overdue(n):
+        factories.HazardFactory.create_batch(n, enterprise=team.enterprise, status="rectifying",
+                                             original_deadline=late, current_deadline=late)
+
+    overdue(2)
+    few = _count_queries(logged_in, url)
+    overdue(18)
+    html = logged_in.get(url).content.decode()
+    assert _count_queries(logged_in, url) == few
+    assert html.count('class="num">4 天</td>') == 20
+
+
 def test_a_region_can_set_its_own_frequency(team):
     from inspections.selectors import frequency_months
 
