@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
-from accounts.jurisdiction import JurisdictionQuerySet
+from accounts.choices import Role
+from accounts.jurisdiction import JurisdictionQuerySet, has_role, jurisdiction_q
 
 from .choices import (
     HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, DeliveryStatus, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
@@ -240,14 +241,10 @@ class DeliveryQuerySet(JurisdictionQuerySet):
     def inbox_of(self, user) -> "DeliveryQuerySet":
         """A user's in-app messages about what they may (still) see: hazards (their jurisdiction
         or their enterprise), tip-offs (their jurisdiction) and, for administrators, run alarms."""
-        from accounts.jurisdiction import jurisdiction_q
-
-        from .selectors import is_administrator
-
         about = jurisdiction_q(user, region_field="notice__hazard__region",
                                enterprise_field="notice__hazard__enterprise")
         about |= jurisdiction_q(user, region_field="notice__tipoff_event__tipoff__region")
-        if is_administrator(user):
+        if has_role(user, (Role.ADMIN,)):  # run alarms are the administrators'
             about |= Q(notice__kind=NoticeKind.RUN_ALARM)
         return self.filter(about, recipient=user, channel=Channel.INAPP)
 
