@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
+from accounts.jurisdiction import covering_region_q
 from accounts.models import Enterprise, Region, Sector, User
 from hazardtrack.dates import local_today
 from hazardtrack.formats import cn_date
@@ -199,7 +200,7 @@ class AssignForm(TransitionForm):
             self.fields["responsible_person"].initial = enterprise.contact_name
             self.fields["responsible_phone"].initial = enterprise.contact_phone
         self.fields["assigned_inspector"].queryset = User.objects.filter(
-            role=Role.INSPECTOR, is_active=True, region__code__in=_region_and_ancestors(self.hazard.region_id)
+            covering_region_q(self.hazard.region_id), role=Role.INSPECTOR, is_active=True
         ).order_by("username")
         self.fields["assigned_inspector"].initial = self.hazard.found_by_id
 
@@ -217,10 +218,6 @@ def _date_or_days(form: forms.Form, *, date_field: str, days_field: str) -> None
         return
     if data.get(date_field) is not None and data.get(days_field) is not None:
         form.add_error(days_field, _("已填写日期时请不要再填写天数（二者选一）。"))
-
-
-def _region_and_ancestors(code: str) -> list[str]:
-    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
 
 
 class PlanForm(TransitionForm):
