@@ -20,11 +20,11 @@ from accounts.choices import Role
 from accounts.jurisdiction import get_visible_or_404, region_in_jurisdiction
 from accounts.models import Region, User
 from accounts.numbering import next_document_number
-from accounts.templatetags.documents import cn_date
 from hazards.choices import RECTIFIED_STATUSES
 from hazards.ladder import deadline_days
 from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
+from hazardtrack.formats import document_date
 from hazardtrack.pdf import PdfUnavailable, render_pdf
 from notices import channels
 from notices.models import Notice, WebhookEndpoint
@@ -341,7 +341,7 @@ def circular_draft(*, actor: User, region_code: str, period_start: datetime.date
             region=region, period_start=period_start, period_end=period_end, year=period_end.year,
             created_by=actor,
             title=(title or "").strip() or _("关于%(start)s至%(end)s隐患排查治理逾期情况的通报") % {
-                "start": cn_date(period_start), "end": cn_date(period_end)},
+                "start": document_date(period_start), "end": document_date(period_end)},
             introduction=_("现将%(region)s辖区内逾期未整改、已升级至三级督办的事故隐患及隐患销号率排名靠后的地区通报如下。")
             % {"region": region.name},
             requirements=_("请被通报地区和单位认真分析原因，落实整改责任，限期完成整改并销号，整改情况按时报送。"),
