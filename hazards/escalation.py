@@ -225,10 +225,11 @@ def _try_lock() -> bool:
 
 def _mark_interrupted_runs(run: EscalationRun) -> None:
     # We hold the lock, so an older run still "running" lost its process before committing.
-    EscalationRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=run.started_at).update(
-        status=RunStatus.INTERRUPTED, finished_at=timezone.now(),
-        error="进程在提交前退出，本次运行未产生任何变更；之后的运行已补做。",
-    )
+    # Saved one by one (rarely more than one): each is an alarm for the administrators (post_save).
+    for lost in EscalationRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=run.started_at):
+        lost.status, lost.finished_at = RunStatus.INTERRUPTED, timezone.now()
+        lost.error = "进程在提交前退出，本次运行未产生任何变更；之后的运行已补做。"
+        lost.save(update_fields=["status", "finished_at", "error"])
 
 
 def _finish(run: EscalationRun) -> None:

@@ -117,12 +117,13 @@ def on_event(event) -> None:
 
 
 def on_run_saved(sender, instance: EscalationRun, **kwargs) -> None:
-    """post_save of EscalationRun: a finished run that failed, or that caught up a missed night,
-    is an alarm in the administrators' inboxes, once per run."""
+    """post_save of EscalationRun: a finished run that failed or was interrupted (its process
+    died), or that caught up a missed night, is an alarm in the administrators' inboxes, once per run."""
     run = instance
     if run.dry_run or run.finished_at is None:
         return
-    if not (run.status == RunStatus.FAILED or (run.trigger == RunTrigger.CATCH_UP and run.status == RunStatus.SUCCEEDED)):
+    if not (run.status in (RunStatus.FAILED, RunStatus.INTERRUPTED)
+            or (run.trigger == RunTrigger.CATCH_UP and run.status == RunStatus.SUCCEEDED)):
         return
     if Notice.objects.filter(alarm_run_id=run.pk).exists():
         return

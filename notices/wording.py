@@ -36,6 +36,9 @@ def sentence(notice) -> str:
         if run.status == "failed":
             return _("%(date)s 的逾期督办任务运行失败，今天的提醒与督办没有发出，请查看运行记录。") % {
                 "date": run.as_of.isoformat()}
+        if run.status == "interrupted":
+            return _("%(date)s 的逾期督办任务运行中进程退出，没有产生任何变更；之后的运行已补做，请核对运行记录。") % {
+                "date": run.as_of.isoformat()}
         return _("%(date)s 的逾期督办任务错过了定时运行，已于启动时补跑，请核对运行记录。") % {"date": run.as_of.isoformat()}
     if kind == NoticeKind.TIPOFF:
         event = notice.tipoff_event

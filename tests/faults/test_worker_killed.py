@@ -12,7 +12,7 @@ import pytest
 
 from hazards.escalation import TEST_PAUSE_ENV
 from hazards.models import Hazard
-from notices.choices import Channel, DeliveryStatus, RunStatus
+from notices.choices import LADDER_KINDS, Channel, DeliveryStatus, RunStatus
 from notices.models import Delivery, EscalationRun, Notice, WebhookEndpoint
 from tests.faults.conftest import Process, send_task, start_worker, subprocess_env, wait_until, worker_children
 from tests.notices.conftest import day
@@ -28,11 +28,12 @@ def escalate_in_child(as_of, **env) -> Process:
 
 
 def snapshot() -> dict:
-    """What the night produced, comparable between runs."""
+    """What the night produced, comparable between runs (its ladder; a dead run's alarm aside)."""
+    ladder = Notice.objects.filter(kind__in=LADDER_KINDS)
     return {
-        "notices": sorted(Notice.objects.values_list("hazard_id", "kind", "level", "deadline")),
-        "deliveries": sorted(Delivery.objects.values_list("notice__hazard_id", "notice__level", "channel",
-                                                          "recipient_id", "endpoint_id")),
+        "notices": sorted(ladder.values_list("hazard_id", "kind", "level", "deadline")),
+        "deliveries": sorted(Delivery.objects.filter(notice__in=ladder).values_list(
+            "notice__hazard_id", "notice__level", "channel", "recipient_id", "endpoint_id")),
         "flags": sorted(Hazard.objects.values_list("id", "overdue_since", "circular_queued_on")),
     }
 

@@ -274,6 +274,20 @@ def test_a_failed_run_or_a_caught_up_night_is_an_alarm_for_administrators_once(c
     assert any("运行失败" in t for t in texts) and any("补跑" in t for t in texts)
 
 
+def test_a_run_whose_process_died_is_an_alarm_when_the_next_run_finds_it(county):
+    from hazards.escalation import run_escalation
+
+    admin = UserFactory(role=Role.ADMIN, region=region("430522"))
+    lost = EscalationRun.objects.create(as_of=datetime.date(2026, 3, 11), status=RunStatus.RUNNING,
+                                        trigger=RunTrigger.BEAT, started_at=timezone.now() - datetime.timedelta(hours=2))
+    run_escalation(as_of=datetime.date(2026, 3, 11), trigger=RunTrigger.COMMAND)
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.INTERRUPTED
+    alarm = Notice.objects.get(kind=NoticeKind.RUN_ALARM)
+    assert alarm.alarm_run_id == lost.pk and inapp(NoticeKind.RUN_ALARM) == ids(admin)
+    assert "进程退出" in alarm.sentence
+
+
 # --- the inbox -----------------------------------------------------------------------------
 
 def test_the_inbox_shows_a_sentence_that_opens_the_hazard(client, county):

@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from hazards.escalation import TEST_PAUSE_ENV, run_escalation
-from notices.choices import Channel, DeliveryStatus, RunStatus
+from notices.choices import LADDER_KINDS, Channel, DeliveryStatus, NoticeKind, RunStatus
 from notices.models import Delivery, EscalationRun, Notice
 
 from .conftest import ROOT, day, start_manage, subprocess_env
@@ -149,4 +149,6 @@ def test_a_worker_killed_mid_run_leaves_nothing_half_done_and_the_next_run_finis
     # Running the night once more changes nothing.
     again = run_escalation(as_of=day(7))
     assert again.notices_total == 0
-    assert Notice.objects.count() == 2 * len(hazards)
+    assert Notice.objects.filter(kind__in=LADDER_KINDS).count() == 2 * len(hazards)
+    # …and the administrators were told once that the killed run died.
+    assert list(Notice.objects.filter(kind=NoticeKind.RUN_ALARM).values_list("alarm_run_id", flat=True)) == [killed.pk]
