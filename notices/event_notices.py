@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.choices import REGION_CODE_LENGTH, RegionLevel, Role
+from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, RegionLevel, Role
 from accounts.jurisdiction import covering_region_q
 from accounts.models import User
 
@@ -111,7 +111,7 @@ def on_event(event) -> None:
         notice, created = Notice.objects.get_or_create(tipoff_event=event, defaults=dict(
             kind=NoticeKind.TIPOFF, as_of=timezone.localdate(event.at)))
         if created:
-            staff = Q(role__in=(Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN))
+            staff = Q(role__in=REGULATOR_ROLES)
             write_deliveries(notice, (followers & staff) | _county(Role.SUPERVISOR, tipoff.region_id),
                              exclude=event.actor_id)
 
