@@ -219,8 +219,11 @@ def test_the_rollup_equals_the_live_aggregate_after_every_change(world, steps, d
 
 def test_the_dashboard_reads_the_rollup_and_its_figure_leads_to_as_many_ledger_rows(world, client):
     staff, enterprises, admin = world
+    # Three reports of today, minutes apart and never before local midnight: one day row, one
+    # month, whatever the hour the suite runs at.
+    midnight = local(local_today(), 0)
     for offset in range(3):
-        found = timezone.now() - datetime.timedelta(hours=offset)
+        found = max(midnight, timezone.now() - datetime.timedelta(minutes=offset))
         services.hazard_create(actor=staff["430522"][0],
                                data={"title": "配电箱未接地", "enterprise": enterprises[0], "found_at": found})
     client.force_login(admin)
@@ -234,7 +237,8 @@ def test_the_dashboard_reads_the_rollup_and_its_figure_leads_to_as_many_ledger_r
     assert re.search(r"共\s*3\s*条|3 条", ledger.content.decode()), "the drill-down shows the 3 rows counted"
 
     # A figure the rollup holds (and the live aggregate does not) shows: the page reads the rollup.
-    HazardRollup.objects.filter(grain="d").update(n_reported=5)
+    day_row = HazardRollup.objects.filter(grain="d").first()
+    HazardRollup.objects.filter(pk=day_row.pk).update(n_reported=day_row.n_reported + 2)
     again = stats.dashboard_figures(Hazard.objects.visible_to(admin), region_code="43", period=period,
                                     granularity="week", today=today, user=admin)
     assert again.cube.total().found == 5
