@@ -29,7 +29,9 @@ from tests import factories
 
 def _report() -> Report:
     return Report.objects.create(kind="day", region=factories.region("430522"), period_start=datetime.date(2026, 12, 6),
-                                 period_end=datetime.date(2026, 12, 6), title="新邵县安全生产日报", xlsx="reports/r.xlsx")
+                                 period_end=datetime.date(2026, 12, 6), title="新邵县安全生产日报", xlsx="reports/r.xlsx",
+                                 figures={"found": 4, "rectified": 3, "signed_off": 2, "overdue": 1,
+                                          "rectification_rate": 75.0, "sign_off_rate": 50.0})
 
 
 def _report_row(**destination):
