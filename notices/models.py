@@ -15,7 +15,7 @@ from accounts.jurisdiction import JurisdictionQuerySet, has_role, jurisdiction_q
 from hazardtrack.outbox import OutboxRow, outbox_meta
 
 from .choices import (
-    HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, DeliveryStatus, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
+    HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
     WebhookFlavour,
 )
 from .policy import DEFAULT_LADDER, Ladder

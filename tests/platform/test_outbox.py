@@ -11,7 +11,6 @@ import time
 from collections import Counter
 
 import pytest
-from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
