@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Enterprise, User
 from hazardtrack.demo_files import demo_pdf
-from notices.choices import Channel, DeliveryStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
 
 from . import services
 from .models import Incident, IncidentEvent, IncidentReport

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import JurisdictionQuerySet
-from notices.choices import Channel, DeliveryStatus
+from hazardtrack.outbox import Channel, OutboxRow, outbox_meta
 
 from .choices import (
     IncidentAttachmentKind,
@@ -278,54 +278,22 @@ class IncidentNoticeQuerySet(JurisdictionQuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class IncidentNotice(models.Model):
+class IncidentNotice(OutboxRow):
     """The next level told of a report (or of a later change of the figures), on the notice
-    channels: one row per event and recipient and channel — in-app (the bell and the inbox;
-    delivered by being written), email — or per group robot of that level's office. Email and
-    robot rows wait for the delivery task (incidents/delivery.py), which records each attempt
-    and retries with the notices app's backoff. The unique keys make a repeat harmless."""
+    channels (hazardtrack.outbox): one row per event and recipient and channel — in-app (the bell
+    and the inbox; delivered by being written), email — or per group robot of that level's office.
+    Email and robot rows wait for the delivery task (incidents/delivery.py builds their message),
+    which records each attempt and retries with backoff. The unique keys make a repeat harmless."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notices")
     event = models.ForeignKey(IncidentEvent, on_delete=models.PROTECT, related_name="notices")
     level = models.CharField(_("通知层级"), max_length=16, choices=ReportLevel.choices)
     message = models.CharField(_("内容"), max_length=300)
-    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, default=Channel.INAPP)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
-                                  on_delete=models.CASCADE, related_name="+")
-    endpoint = models.ForeignKey("notices.WebhookEndpoint", verbose_name=_("群机器人"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(_("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("通知时间"), default=timezone.now)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     objects = IncidentNoticeQuerySet.as_manager()
     jurisdiction_region_field = "incident__region"
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("事故报告通知")
         verbose_name_plural = _("事故报告通知")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "channel", "recipient"], condition=Q(recipient__isnull=False),
-                                    name="incident_notice_once_per_user_channel"),
-            models.UniqueConstraint(fields=["event", "endpoint"], condition=Q(endpoint__isnull=False),
-                                    name="incident_notice_once_per_endpoint"),
-            models.CheckConstraint(
-                condition=Q(channel=Channel.WEBHOOK, endpoint__isnull=False, recipient__isnull=True)
-                | (~Q(channel=Channel.WEBHOOK) & Q(endpoint__isnull=True, recipient__isnull=False)),
-                name="incident_notice_has_one_destination",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["recipient", "-created_at"], condition=Q(channel=Channel.INAPP),
-                         name="incident_notice_inbox"),
-            models.Index(fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING),
-                         name="incident_notice_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient or self.endpoint}"
+        constraints, indexes = outbox_meta("incident_notice", "event")

@@ -26,7 +26,7 @@ from hazards.models import Hazard
 from hazardtrack.errors import DomainError, Problems
 from hazardtrack.errors import require as _require
 from hazardtrack.events import plain as _plain
-from notices.choices import Channel, DeliveryStatus
+from hazardtrack.outbox import Channel
 from notices.models import WebhookEndpoint
 
 from . import rules
@@ -141,14 +141,12 @@ def _notify(incident: Incident, event: IncidentEvent, *, level: str, message: st
     if code is None:
         return 0
     now, message = timezone.now(), message[:300]
-    common = {"incident": incident, "event": event, "level": level, "message": message, "created_at": now}
+    common = {"incident": incident, "event": event, "level": level, "message": message, "now": now}
     recipients = list(User.objects.filter(is_active=True, role__in=STAFF, region_id=code).exclude(pk=actor.pk)
                       .only("id", "email"))
-    rows = [IncidentNotice(**common, recipient=u, channel=Channel.INAPP, sent_at=now) for u in recipients]
-    outbox = [IncidentNotice(**common, recipient=u, channel=Channel.EMAIL, status=DeliveryStatus.PENDING,
-                             next_attempt_at=now) for u in recipients if u.email]
-    outbox += [IncidentNotice(**common, endpoint=e, channel=Channel.WEBHOOK, status=DeliveryStatus.PENDING,
-                              next_attempt_at=now)
+    rows = [IncidentNotice.delivered(**common, recipient=u) for u in recipients]
+    outbox = [IncidentNotice.queued(**common, recipient=u, channel=Channel.EMAIL) for u in recipients if u.email]
+    outbox += [IncidentNotice.queued(**common, endpoint=e, channel=Channel.WEBHOOK)
                for e in WebhookEndpoint.objects.filter(enabled=True, region_id=code).only("id")]
     # ignore_conflicts: the unique keys (event, channel, recipient/endpoint) make a repeat harmless.
     IncidentNotice.objects.bulk_create(rows + outbox, ignore_conflicts=True)

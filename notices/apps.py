@@ -11,9 +11,14 @@ class NoticesConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from hazardtrack.events import listen
+        from hazardtrack.outbox import Channel, register_sender
 
-        from . import event_notices
+        from . import channels, event_notices
         from .models import EscalationRun
+
+        # How every outbox table's email and robot rows leave (hazardtrack.outbox.drain).
+        register_sender(Channel.EMAIL, channels.EmailSender)
+        register_sender(Channel.WEBHOOK, channels.WebhookSender)
 
         listen("notices", event_notices.on_event)
         post_save.connect(event_notices.on_run_saved, sender=EscalationRun, dispatch_uid="notices.run_alarm")

@@ -1,6 +1,8 @@
 """How a message leaves the system: email through Django's backend, and group-chat robots
 (DingTalk / WeCom JSON webhooks, DingTalk's HMAC-SHA256 signature). A channel raises
 `DeliveryError` (or anything else) when the message did not get through; the caller records it.
+`EmailSender` and `WebhookSender` are the senders the platform's one drain (hazardtrack.outbox)
+uses for every outbox table; NoticesConfig.ready() registers them.
 """
 from __future__ import annotations
 
@@ -39,6 +41,31 @@ def send_email(*, to: str, message: Message, connection=None) -> None:
 def email_connection():
     """One SMTP connection per batch, not per message."""
     return get_connection(fail_silently=False)
+
+
+class EmailSender:
+    """Email for one drain batch: one SMTP connection, opened at the first message."""
+
+    def __init__(self) -> None:
+        self.connection = None
+
+    def send(self, row, message: Message) -> None:
+        self.connection = self.connection or email_connection()
+        send_email(to=row.recipient.email, message=message, connection=self.connection)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+class WebhookSender:
+    """A post to the row's group robot."""
+
+    def send(self, row, message: Message) -> None:
+        send_webhook(endpoint=row.endpoint, message=message)
+
+    def close(self) -> None:
+        pass
 
 
 def dingtalk_signature(secret: str, timestamp_ms: int) -> str:

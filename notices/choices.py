@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The outbox's channels and statuses are the platform's, one definition for every app's table.
+from hazardtrack.outbox import Channel, DeliveryStatus  # noqa: F401
+
 
 class NoticeKind(models.TextChoices):
     DUE_SOON = "due_soon", _("临期提醒")
@@ -42,18 +45,6 @@ class NoticeLevel(models.IntegerChoices):
 
 # The level a notice of each kind may have (checked by a database constraint).
 KIND_OF_LEVEL = {0: NoticeKind.DUE_SOON, 1: NoticeKind.OVERDUE, 2: NoticeKind.OVERDUE, 3: NoticeKind.OVERDUE}
-
-
-class Channel(models.TextChoices):
-    INAPP = "inapp", _("站内消息")
-    EMAIL = "email", _("电子邮件")
-    WEBHOOK = "webhook", _("群机器人")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败（已停止重试）")
 
 
 class WebhookFlavour(models.TextChoices):

@@ -1,6 +1,7 @@
 """Notices when work arrives: one notice per hazard transition, tip-off decision or failed/missed
 nightly run, to whoever must act next or is affected, written in the same transaction as the
-event through the same outbox (Delivery) the nightly job uses.
+event through the same outbox (Delivery) the nightly job uses, sent by the platform's one drain
+(hazardtrack.outbox, via notices.services.deliver_pending).
 
 Registered in NoticesConfig.ready(): hazardtrack.events announces every event row right after it is
 written (one hook in each app's `_record`). Exactly once: a notice's one-to-one key on its event
@@ -31,7 +32,7 @@ from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, RegionLevel, R
 from accounts.jurisdiction import covering_region_q
 from accounts.models import User
 
-from .choices import Channel, DeliveryStatus, NoticeKind, RunStatus, RunTrigger
+from .choices import Channel, NoticeKind, RunStatus, RunTrigger
 from .models import Delivery, EscalationRun, Notice, WebhookEndpoint
 from .preferences import channels_for
 
@@ -147,12 +148,10 @@ def write_deliveries(notice: Notice, recipients: Q, *, exclude: int | None = Non
     rows = []
     robot_regions = set()
     for user_id, email, region_id, enterprise_region_id in users:
-        rows.append(Delivery(notice=notice, channel=Channel.INAPP, recipient_id=user_id,
-                             status=DeliveryStatus.SENT, sent_at=now, created_at=now))
+        rows.append(Delivery.delivered(notice=notice, recipient_id=user_id, now=now))
         email_on, webhook_on = chosen[user_id]
         if email_on and email:
-            rows.append(Delivery(notice=notice, channel=Channel.EMAIL, recipient_id=user_id,
-                                 status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now))
+            rows.append(Delivery.queued(notice=notice, channel=Channel.EMAIL, recipient_id=user_id, now=now))
         if webhook_on and (region_id or enterprise_region_id):
             robot_regions.add(region_id or enterprise_region_id)
     if robot_regions:
@@ -161,7 +160,6 @@ def write_deliveries(notice: Notice, recipients: Q, *, exclude: int | None = Non
         for code in robot_regions:
             covering |= covering_region_q(code)
         for endpoint_id in WebhookEndpoint.objects.filter(covering, enabled=True).values_list("id", flat=True):
-            rows.append(Delivery(notice=notice, channel=Channel.WEBHOOK, endpoint_id=endpoint_id,
-                                 status=DeliveryStatus.PENDING, next_attempt_at=now, created_at=now))
+            rows.append(Delivery.queued(notice=notice, channel=Channel.WEBHOOK, endpoint_id=endpoint_id, now=now))
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -12,9 +12,10 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from accounts.choices import Role
 from accounts.jurisdiction import JurisdictionQuerySet, has_role, jurisdiction_q
+from hazardtrack.outbox import OutboxRow, outbox_meta
 
 from .choices import (
-    HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, DeliveryStatus, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
+    HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
     WebhookFlavour,
 )
 from .policy import DEFAULT_LADDER, Ladder
@@ -252,53 +253,22 @@ class DeliveryQuerySet(JurisdictionQuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Delivery(models.Model):
-    """The outbox: one notice to one recipient (a user, or a group robot) on one channel.
-    In-app rows are delivered by being written; the others wait for the delivery task, which
-    records each attempt and retries with backoff until sent or out of attempts."""
+class Delivery(OutboxRow):
+    """The outbox of notices (hazardtrack.outbox): one notice to one recipient (a user, or a
+    group robot) on one channel. In-app rows are delivered by being written; the others wait for
+    the delivery task, which records each attempt and retries with backoff until sent or out of
+    attempts."""
 
     notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
-                                  on_delete=models.CASCADE, related_name="+")
-    endpoint = models.ForeignKey(WebhookEndpoint, verbose_name=_("群机器人"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(_("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     objects = DeliveryQuerySet.as_manager()
     jurisdiction_region_field = "notice__hazard__region"
     jurisdiction_enterprise_field = "notice__hazard__enterprise"
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("消息发送")
         verbose_name_plural = _("消息发送")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["notice", "channel", "recipient"], condition=Q(recipient__isnull=False),
-                                    name="delivery_once_per_user_channel"),
-            models.UniqueConstraint(fields=["notice", "endpoint"], condition=Q(endpoint__isnull=False),
-                                    name="delivery_once_per_endpoint"),
-            models.CheckConstraint(
-                condition=Q(channel=Channel.WEBHOOK, endpoint__isnull=False, recipient__isnull=True)
-                | (~Q(channel=Channel.WEBHOOK) & Q(endpoint__isnull=True, recipient__isnull=False)),
-                name="delivery_has_one_destination",
-            ),
-        ]
-        indexes = [
-            # The delivery task's queue: only pending rows are indexed.
-            models.Index(fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING), name="delivery_due"),
-            # The inbox and the bell.
-            models.Index(fields=["recipient", "-created_at"], condition=Q(channel=Channel.INAPP), name="delivery_inbox"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient or self.endpoint}"
+        constraints, indexes = outbox_meta("delivery", "notice")
 
 
 class EscalationCatchUp(models.Model):

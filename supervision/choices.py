@@ -10,20 +10,6 @@ class ReportKind(models.TextChoices):
     MONTHLY = "month", _("月报")
 
 
-class ReportChannel(models.TextChoices):
-    """The notice channels a report copy goes out on (the same slugs as notices.choices.Channel)."""
-
-    INAPP = "inapp", _("站内消息")
-    EMAIL = "email", _("电子邮件")
-    WEBHOOK = "webhook", _("群机器人")
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败（已停止重试）")
-
-
 class CircularStatus(models.TextChoices):
     DRAFT = "draft", _("草稿（待审核）")
     PUBLISHED = "published", _("已发布")

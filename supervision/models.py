@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.jurisdiction import JurisdictionQuerySet
 from hazards.choices import HazardStatus
+from hazardtrack.outbox import Channel, OutboxRow, outbox_meta
 
-from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
+from .choices import CircularStatus, ReportKind
 
 
 class Report(models.Model):
@@ -74,61 +75,28 @@ class ReportDeliveryQuerySet(JurisdictionQuerySet):
 
         if not may_view_statistics(user):
             return self.none()
-        return self.visible_to(user).filter(recipient=user, channel=ReportChannel.INAPP)
+        return self.visible_to(user).filter(recipient=user, channel=Channel.INAPP)
 
     def unread(self) -> "ReportDeliveryQuerySet":
         return self.filter(read_at__isnull=True)
 
 
-class ReportDelivery(models.Model):
-    """The outbox of reports: one report to one subscriber on one channel, or to one group robot
-    (once per report, however many subscribers asked for it). In-app rows are delivered by being
-    written; email and robot rows wait for the delivery task (attempts recorded, retried with the
-    notices app's backoff)."""
+class ReportDelivery(OutboxRow):
+    """The outbox of reports (hazardtrack.outbox): one report to one subscriber on one channel,
+    or to one group robot (once per report, however many subscribers asked for it). In-app rows
+    are delivered by being written; email and robot rows wait for the delivery task (attempts
+    recorded, retried with backoff)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), null=True, blank=True,
-                                  on_delete=models.CASCADE, related_name="+")
-    endpoint = models.ForeignKey("notices.WebhookEndpoint", verbose_name=_("群机器人"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(_("渠道"), max_length=8, choices=ReportChannel.choices)
-    status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     objects = ReportDeliveryQuerySet.as_manager()
     jurisdiction_region_field = "report__region"
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         verbose_name = _("报告发送")
         verbose_name_plural = _("报告发送")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "recipient", "channel"], condition=Q(recipient__isnull=False),
-                                    name="report_delivery_once"),
-            # A group chat gets a report once, however many of its members subscribed.
-            models.UniqueConstraint(fields=["report", "endpoint"], condition=Q(endpoint__isnull=False),
-                                    name="report_delivery_once_per_endpoint"),
-            models.CheckConstraint(
-                condition=Q(channel=ReportChannel.WEBHOOK, endpoint__isnull=False, recipient__isnull=True)
-                | (~Q(channel=ReportChannel.WEBHOOK) & Q(endpoint__isnull=True, recipient__isnull=False)),
-                name="report_delivery_has_one_destination",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["next_attempt_at"], condition=Q(status=DeliveryStatus.PENDING),
-                         name="report_delivery_due"),
-            # The bell and the inbox.
-            models.Index(fields=["recipient", "-created_at"], condition=Q(channel=ReportChannel.INAPP),
-                         name="report_delivery_inbox"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient or self.endpoint}"
+        # A group chat gets a report once, however many of its members subscribed.
+        constraints, indexes = outbox_meta("report_delivery", "report")
 
 
 class Circular(models.Model):

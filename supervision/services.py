@@ -4,11 +4,10 @@ supervision.statistics through supervision.selectors."""
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -25,20 +24,19 @@ from hazards.ladder import deadline_days
 from hazardtrack.dates import local_today
 from hazardtrack.errors import DomainError
 from hazardtrack.formats import document_date
+from hazardtrack.outbox import Channel, DrainReport, Outbox, drain
 from hazardtrack.pdf import PdfUnavailable, render_pdf
 from notices import channels
 from notices.models import Notice, WebhookEndpoint
-from notices.services import CLAIM_LEASE, DeliveryReport, record_failure
 
 from . import statistics as stats
-from .choices import CircularStatus, DeliveryStatus, ReportChannel, ReportKind
+from .choices import CircularStatus, ReportKind
 from .exports import dashboard_xlsx, report_pdf
 from .issuing import issuer_of
 from .report_prose import report_prose
 from .models import Circular, CircularItem, Report, ReportDelivery, Subscription
 from .selectors import dashboard, may_manage_circulars, may_view_statistics
 
-logger = logging.getLogger(__name__)
 
 CIRCULAR_LAGGARDS = 3  # the lowest-ranked regions a circular names
 CIRCULAR_KIND = "circular"  # accounts.numbering series: one per issuing region and year
@@ -115,13 +113,12 @@ def _queue_deliveries(report: Report) -> int:
         user = subscription.user
         if not may_view_statistics(user) or not region_in_jurisdiction(user, report.region_id):
             continue
-        rows.append(ReportDelivery(report=report, recipient=user, channel=ReportChannel.INAPP,
-                                   status=DeliveryStatus.SENT, sent_at=now))
+        rows.append(ReportDelivery.delivered(report=report, recipient=user, now=now))
         if subscription.by_email and user.email:
-            rows.append(ReportDelivery(report=report, recipient=user, channel=ReportChannel.EMAIL, next_attempt_at=now))
+            rows.append(ReportDelivery.queued(report=report, recipient=user, channel=Channel.EMAIL, now=now))
         robot_asked = robot_asked or subscription.by_webhook
     if robot_asked:
-        rows += [ReportDelivery(report=report, endpoint=endpoint, channel=ReportChannel.WEBHOOK, next_attempt_at=now)
+        rows += [ReportDelivery.queued(report=report, endpoint=endpoint, channel=Channel.WEBHOOK, now=now)
                  for endpoint in report_robots(region_code=report.region_id).only("id")]
     # ignore_conflicts: the unique keys (report, recipient, channel) and (report, endpoint) decide.
     ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
@@ -149,56 +146,23 @@ def reports_generate_due(*, kind: str, today: datetime.date | None = None) -> li
     return [report_generate(kind=kind, region=region, today=today) for region in regions]
 
 
-def report_deliveries_send(*, batch_size: int = 200) -> DeliveryReport:
-    """Send the due email and group-robot copies through the notices app's channels (the robot
+def _report_message(rows: list[ReportDelivery]) -> channels.Message:
+    [row] = rows  # one message per row
+    if row.channel == Channel.WEBHOOK:
+        # A group chat has no language of its own: the site's (the report's title is Chinese too).
+        with translation.override(settings.LANGUAGE_CODE):
+            return report_message(row.report)
+    return report_message(row.report)
+
+
+REPORT_OUTBOX = Outbox(model=ReportDelivery, message=_report_message, related=("report__region", "recipient", "endpoint"))
+
+
+def report_deliveries_send(*, batch_size: int = 200) -> DrainReport:
+    """Send the due email and group-robot copies through the platform's one drain (the robot
     post signed as the endpoint asks); every outcome recorded on its row, failures retried with
-    the notices backoff until NOTICES_MAX_ATTEMPTS, then kept as failed."""
-    result = DeliveryReport()
-    ids = _claim_report_deliveries(batch_size)
-    result.claimed = len(ids)
-    if not ids:
-        return result
-    rows = (ReportDelivery.objects.filter(id__in=ids).select_related("report__region", "recipient", "endpoint")
-            .order_by("id"))
-    mail = None
-    for row in rows:
-        try:
-            if row.channel == ReportChannel.EMAIL:
-                mail = mail or channels.email_connection()
-                channels.send_email(to=row.recipient.email, message=report_message(row.report), connection=mail)
-            elif row.channel == ReportChannel.WEBHOOK:
-                # A group chat has no language of its own: the site's (the report's title is Chinese too).
-                with translation.override(settings.LANGUAGE_CODE):
-                    message = report_message(row.report)
-                channels.send_webhook(endpoint=row.endpoint, message=message)
-            else:
-                raise channels.DeliveryError(f"unknown channel {row.channel}")
-        except Exception as exc:  # recorded on the row and retried, never lost
-            record_failure([row], exc, result)
-        else:
-            ReportDelivery.objects.filter(pk=row.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(),
-                                                            next_attempt_at=None)
-            result.sent += 1
-    if mail is not None:
-        try:
-            mail.close()
-        except Exception:  # a broken SMTP session at the end must not undo the outcomes recorded
-            logger.warning("closing the email connection failed", exc_info=True)
-    return result
-
-
-def _claim_report_deliveries(limit: int) -> list[int]:
-    """Claim due rows as the notices outbox does: SKIP LOCKED, the attempt counted when it starts,
-    `next_attempt_at` pushed forward as a lease (a worker that dies leaves rows that come due again)."""
-    now = timezone.now()
-    with transaction.atomic():
-        due = ReportDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).exclude(
-            channel=ReportChannel.INAPP)
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
-        ReportDelivery.objects.filter(id__in=ids).update(attempts=F("attempts") + 1, next_attempt_at=now + CLAIM_LEASE)
-    return ids
+    backoff until NOTICES_MAX_ATTEMPTS, then kept as failed."""
+    return drain(REPORT_OUTBOX, batch_size=batch_size)
 
 
 def report_message(report: Report) -> channels.Message:

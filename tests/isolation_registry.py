@@ -458,9 +458,10 @@ if route_exists("incidents:list"):
 
         target = incident(w, place, user)
         event = IncidentEvent.objects.create(incident=target.obj, action="created", comment="")
-        notice = IncidentNotice.objects.create(incident=target.obj, event=event, level="county",
-                                               message=f"事故通知{target.obj.title}",
-                                               recipient=user if place is w.own else place.other_user)
+        notice = IncidentNotice.delivered(incident=target.obj, event=event, level="county", now=timezone.now(),
+                                          message=f"事故通知{target.obj.title}",
+                                          recipient=user if place is w.own else place.other_user)
+        notice.save()
         return Target(kwargs={"pk": notice.pk}, markers=target.markers, obj=notice)
 
     def _incident_actions() -> list[dict]:

@@ -10,10 +10,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from hazardtrack import outbox
+from hazardtrack.outbox import retry_delay
 from notices import services
 from notices.choices import Channel, DeliveryStatus
 from notices.models import Delivery, WebhookEndpoint
-from notices.services import deliver_pending, drain_outbox, retry_delay
+from notices.services import deliver_pending, drain_outbox
 from tests.factories import region
 
 from .conftest import day, escalate
@@ -172,7 +174,7 @@ def test_a_crashed_sender_leaves_its_claim_to_expire_and_the_row_is_sent_later(c
     """A worker that died after claiming: the lease runs out and the next drain sends."""
     county.hazard()
     escalate(day(1))
-    ids = services._claim(100)  # what a worker does right before it is killed
+    ids = outbox.claim(Delivery, 100)  # what a worker does right before it is killed
     assert len(ids) == 2 and deliver_pending().claimed == 0
     Delivery.objects.filter(id__in=ids).update(next_attempt_at=timezone.now())  # the lease has run out
     assert deliver_pending().sent == 2

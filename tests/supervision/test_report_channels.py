@@ -12,11 +12,10 @@ import pytest
 from django.utils import timezone
 
 from hazardtrack.errors import DomainError
+from hazardtrack.outbox import Channel, DeliveryStatus, retry_delay
 from notices.models import WebhookEndpoint
 from notices.selectors import unread_count
-from notices.services import retry_delay
 from supervision import services
-from supervision.choices import DeliveryStatus, ReportChannel
 from supervision.forms import SubscriptionForm
 from supervision.models import Report, ReportDelivery, Subscription
 from supervision.tasks import generate_reports
@@ -47,7 +46,7 @@ def bell(client) -> str:
 
 
 def robot_rows():
-    return ReportDelivery.objects.filter(channel=ReportChannel.WEBHOOK)
+    return ReportDelivery.objects.filter(channel=Channel.WEBHOOK)
 
 
 # --- in the bell and the inbox -----------------------------------------------------------------

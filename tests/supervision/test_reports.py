@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from hazardtrack.celery import app as celery_app
 from hazardtrack.errors import DomainError
+from hazardtrack.outbox import Channel, DeliveryStatus
 from supervision import services
-from supervision.choices import DeliveryStatus, ReportChannel
 from supervision.models import Report, ReportDelivery
 from supervision.tasks import generate_reports
 from tests.factories import SubscriptionFactory, region, supervisor
@@ -72,7 +72,7 @@ def test_subscribers_get_the_report_in_the_app_and_by_email(xinshao, client):
     generate_reports("day", today=TODAY.isoformat())
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["wang@example.cn"]
     assert "日报" in mail.outbox[0].subject and "/supervision/reports/" in mail.outbox[0].body
-    assert ReportDelivery.objects.filter(channel=ReportChannel.INAPP, status=DeliveryStatus.SENT).count() == 2
+    assert ReportDelivery.objects.filter(channel=Channel.INAPP, status=DeliveryStatus.SENT).count() == 2
 
     client.force_login(quiet)
     page = client.get("/supervision/reports/")
@@ -88,7 +88,7 @@ def test_a_failed_email_is_kept_and_retried(xinshao, settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
     SubscriptionFactory(user=xinshao, kind="day", by_email=True)
     generate_reports("day", today=TODAY.isoformat())
-    email = ReportDelivery.objects.get(channel=ReportChannel.EMAIL)
+    email = ReportDelivery.objects.get(channel=Channel.EMAIL)
     assert email.status == DeliveryStatus.PENDING and email.attempts == 1 and email.last_error
     assert email.next_attempt_at is not None
 
