@@ -21,6 +21,7 @@ from .choices import EventAction
 from .ladder import attach_deadline_days
 from .models import Attachment, Hazard
 from .selectors import LEDGER
+from .todo import todo_list
 from .transitions import TRANSITIONS, available_transitions
 
 # The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
@@ -119,6 +120,20 @@ def success_message(name: str, hazard: Hazard) -> str:
     }
     message = outcomes.get(last) or _("隐患 %(code)s：已%(action)s，当前状态为“%(status)s”。")
     return message % values
+
+
+@login_required
+def home(request):
+    """The home page (the site's `home`, hazards/site_urls.py): the user's 待办 and the hazard
+    figures of their jurisdiction."""
+    return render(request, "hazards/home.html", {"summary": selectors.hazard_home_summary(user=request.user),
+                                                 "todo": todo_list(user=request.user)})
+
+
+@login_required
+def todo(request):
+    """待办: what waits for the user, by role (hazards/todo.py), each linked to its ledger rows."""
+    return render(request, "hazards/todo.html", {"todo": todo_list(user=request.user)})
 
 
 @login_required
