@@ -41,6 +41,18 @@ def has_role(user, roles) -> bool:
     return is_exempt(user) or user.role in roles
 
 
+def is_province_administrator(user) -> bool:
+    """An administrator (or a superuser) whose jurisdiction is the whole province: who edits
+    what is the province's (the statutory calendar) and, with is_staff, opens the Django admin,
+    whose lists are whole tables (accounts/admin_site.py)."""
+    from .choices import REGION_CODE_LENGTH, RegionLevel, Role
+
+    if not (user is not None and user.is_authenticated and user.is_active) or not has_role(user, (Role.ADMIN,)):
+        return False
+    prefix = region_prefix(user)
+    return prefix is not None and len(prefix) <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]
+
+
 def region_prefix(user) -> str | None:
     """The region-code prefix of the user's jurisdiction: "" for everything, None for nothing
     (enterprise contacts, anonymous, staff without a region)."""

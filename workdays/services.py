@@ -76,15 +76,9 @@ class CalendarError(Exception):
 
 def is_calendar_administrator(user) -> bool:
     """The calendar is the province's (every deadline in it reads it): its administrators edit it."""
-    from accounts.choices import REGION_CODE_LENGTH, RegionLevel, Role
-    from accounts.jurisdiction import has_role, region_prefix
+    from accounts.jurisdiction import is_province_administrator
 
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if not has_role(user, (Role.ADMIN,)):
-        return False
-    prefix = region_prefix(user)
-    return prefix is not None and len(prefix) <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]
+    return is_province_administrator(user)
 
 
 def calendar_day_save(*, actor, year: int, day: datetime.date, kind: str, name: str,
