@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.jurisdiction import get_visible_or_404, picker_regions
+from accounts.jurisdiction import get_visible_or_404
+from accounts.selectors import picker_regions
 from accounts.models import Enterprise
 from hazardtrack.errors import DomainError
 from hazardtrack.formats import cn_date
