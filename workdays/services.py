@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hazardtrack.events import plain
+
 from .choices import DayKind
 from .data import FIRST_YEAR, LAST_YEAR, NOTICES
 
@@ -147,7 +149,7 @@ def calendar_notice_save(*, actor, year: int, values: dict):
             return calendar, False
         calendar.version += 1
         calendar.save()
-        _audit(actor, calendar, "notice_saved", before=_plain(before), after=_plain(after))
+        _audit(actor, calendar, "notice_saved", before=plain(before), after=plain(after))
     return calendar, True
 
 
@@ -169,7 +171,7 @@ def _changed(actor, calendar, what: str, days: list[datetime.date], *, before, a
     calendar.version += 1
     calendar.save(update_fields=["version", "updated_at"])
     materialise()
-    _audit(actor, calendar, what, before=_plain(before), after=_plain(after))
+    _audit(actor, calendar, what, before=plain(before), after=plain(after))
     calendar_changed.send(sender=type(calendar), calendar=calendar, days=days, actor=actor,
                           summary=_summary(calendar, days, after if after else before, removed=after is None))
 
@@ -191,14 +193,6 @@ def _audit(actor, calendar, what: str, *, before, after) -> None:
     record(AuditAction.CALENDAR_CHANGE, actor=actor, target=f"workdays.calendaryear:{calendar.year}",
            detail={"year": calendar.year, "version": calendar.version, "change": what,
                    "before": before, "after": after})
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def unpublished_years(*, today: datetime.date):
