@@ -16,15 +16,12 @@ in a filter, a picker's regions — are accounts/selectors.py.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from .models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -152,7 +149,7 @@ def covering_region_q(region_code: str, *, min_length: int = 0) -> Q:
 
 
 class JurisdictionQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "JurisdictionQuerySet":
+    def visible_to(self, user) -> "JurisdictionQuerySet":
         model = self.model
         return self.filter(
             jurisdiction_q(
