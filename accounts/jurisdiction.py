@@ -10,18 +10,18 @@ answer 404 (`get_visible_or_404`), so their existence does not leak.
 Models opt in by using `JurisdictionQuerySet` and naming their fields:
     jurisdiction_region_field = "region"          # a FK to Region (or "code" on Region)
     jurisdiction_enterprise_field = "enterprise"  # a FK to Enterprise, "pk" on Enterprise
+
+The rule imports no model (the models import it): reads of regions built on it — a region named
+in a filter, a picker's regions — are accounts/selectors.py.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from .models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -39,6 +39,18 @@ def has_role(user, roles) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return is_exempt(user) or user.role in roles
+
+
+def is_province_administrator(user) -> bool:
+    """An administrator (or a superuser) whose jurisdiction is the whole province: who edits
+    what is the province's (the statutory calendar) and, with is_staff, opens the Django admin,
+    whose lists are whole tables (accounts/admin_site.py)."""
+    from .choices import REGION_CODE_LENGTH, RegionLevel, Role
+
+    if not (user is not None and user.is_authenticated and user.is_active) or not has_role(user, (Role.ADMIN,)):
+        return False
+    prefix = region_prefix(user)
+    return prefix is not None and len(prefix) <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]
 
 
 def region_prefix(user) -> str | None:
@@ -90,8 +102,6 @@ def nearest_to_region(queryset: models.QuerySet, region_code: str, *, field: str
     its deepest ancestor that has one — or None. One query. The settings that a region's subtree
     inherits (escalation ladders, day-counting rules) are all looked up here, and in SQL through
     `nearest_to_region_sql`."""
-    from django.db.models.functions import Length
-
     return (queryset.filter(**{f"{field}__in": region_and_ancestors(region_code)})
             .order_by(Length(field).desc()).first())
 
@@ -138,43 +148,8 @@ def covering_region_q(region_code: str, *, min_length: int = 0) -> Q:
     return Q(region_id__in=prefixes)
 
 
-def regions_named(user, text: str) -> models.QuerySet:
-    """Regions of the user's jurisdiction that `text` names: those with that name, else those
-    whose name starts with it ("邵阳" → 邵阳县), in tree order."""
-    from .models import Region
-
-    visible = Region.objects.visible_to(user)
-    exact = visible.filter(name=text)
-    return exact if exact.exists() else visible.filter(name__startswith=text)
-
-
-# A region picker lists the user's own region and this many levels below it (province → city →
-# county; county → township → village): a province's every village would be tens of thousands.
-PICKER_DEPTH = 2
-
-
-def picker_regions(user, *, selected: str = "") -> list[tuple[str, str, int]]:
-    """(code, name, depth) of the regions a user may pick, in tree order; `selected` (a deeper
-    region of the jurisdiction, e.g. from a shared link) is listed too. Nothing outside."""
-    from .choices import REGION_CODE_LENGTH
-    from .models import Region
-
-    prefix = region_prefix(user)
-    if prefix is None:
-        return []
-    lengths = sorted(REGION_CODE_LENGTH.values())
-    top = next((i for i, n in enumerate(lengths) if n >= len(prefix)), 0) if prefix else 0
-    allowed = lengths[top: top + PICKER_DEPTH + 1]
-    wanted = Q(code_length__in=allowed)
-    if selected and selected.isdigit():
-        wanted |= Q(code=selected)
-    rows = (Region.objects.visible_to(user).annotate(code_length=Length("code")).filter(wanted).order_by("code")
-            .values_list("code", "name"))
-    return [(code, name, max(lengths.index(len(code)) - top, 0) if len(code) in lengths else 0) for code, name in rows]
-
-
 class JurisdictionQuerySet(models.QuerySet):
-    def visible_to(self, user: "User") -> "JurisdictionQuerySet":
+    def visible_to(self, user) -> "JurisdictionQuerySet":
         model = self.model
         return self.filter(
             jurisdiction_q(

@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.choices import REGION_LEVEL_BY_LENGTH
-from accounts.jurisdiction import has_role, region_prefix, regions_named
+from accounts.jurisdiction import has_role, region_prefix
+from accounts.selectors import regions_named
 from accounts.models import Sector
 from hazardtrack.dates import local_today
 from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter

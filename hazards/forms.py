@@ -15,7 +15,7 @@ from accounts.models import Enterprise, Region, Sector, User
 from hazardtrack.dates import local_today
 from hazardtrack.formats import cn_date
 from hazardtrack.forms import mark_required, preselect_only_choice
-from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin, photo_field
+from hazardtrack.uploads import PendingUploadsMixin, documents_field, photo_field
 
 from . import services
 from .choices import HazardCategory, HazardLevel, HazardSource, ListingLevel, ResumeReviewStatus
@@ -292,8 +292,7 @@ class RectificationReportForm(TransitionForm):
     after_photos = photo_field(_("整改后照片"))
     assessment_report = forms.CharField(label=_("整改评估报告（重大隐患）"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 3}))
-    documents = MultipleFileField(label=_("其他材料（PDF或照片）"),
-                                  widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+    documents = documents_field(_("其他材料（PDF或照片）"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

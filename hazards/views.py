@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.jurisdiction import get_visible_or_404, picker_regions
+from accounts.jurisdiction import get_visible_or_404
+from accounts.selectors import picker_regions
 from accounts.models import Enterprise
 from hazardtrack.errors import DomainError
 from hazardtrack.formats import cn_date
@@ -21,6 +22,7 @@ from .choices import EventAction
 from .ladder import attach_deadline_days
 from .models import Attachment, Hazard
 from .selectors import LEDGER
+from .todo import todo_list
 from .transitions import TRANSITIONS, available_transitions
 
 # The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
@@ -119,6 +121,20 @@ def success_message(name: str, hazard: Hazard) -> str:
     }
     message = outcomes.get(last) or _("隐患 %(code)s：已%(action)s，当前状态为“%(status)s”。")
     return message % values
+
+
+@login_required
+def home(request):
+    """The home page (the site's `home`, hazards/site_urls.py): the user's 待办 and the hazard
+    figures of their jurisdiction."""
+    return render(request, "hazards/home.html", {"summary": selectors.hazard_home_summary(user=request.user),
+                                                 "todo": todo_list(user=request.user)})
+
+
+@login_required
+def todo(request):
+    """待办: what waits for the user, by role (hazards/todo.py), each linked to its ledger rows."""
+    return render(request, "hazards/todo.html", {"todo": todo_list(user=request.user)})
 
 
 @login_required

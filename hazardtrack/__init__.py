@@ -1,7 +1,9 @@
-"""The project package: settings, URLs, the Celery app, the home and health views; and the
-platform beneath the apps, plain modules any app may import and that import nothing above
-accounts/: errors (DomainError, require), dates (local_today, Period), preconditions (If-Match),
-filters, pagination, input_guard, events, admin_site (ReadOnlyAdmin), pdf, demo_files."""
+"""The platform, the ground floor beneath the apps: it imports no app (tests/platform/test_layers.py).
+
+Settings, the root URLs (apps wired in by name), the Celery app, health views; and plain modules
+any app may import: errors (DomainError, require), dates (local_today, Period), preconditions
+(If-Match), api (the error format), filters, pagination, input_guard, forms, events (apps register
+their listeners in ready()), admin_site (ReadOnlyAdmin), uploads, upload_checks, pdf, demo_files."""
 from .celery import app as celery_app
 
 __all__ = ("celery_app",)

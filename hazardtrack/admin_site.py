@@ -1,37 +1,11 @@
-"""The Django admin, for province-wide administrators only.
-
-The admin's lists are not scoped by jurisdiction (it is a maintenance tool over whole tables), so
-it must only open for people who may see the whole province anyway: superusers and
-administrators whose jurisdiction is the province (or no region at all). A city or county
-administrator with is_staff still gets the admin's login page — they work in the application's
-own pages, which are scoped.
+"""The admin bases of every app (the site itself, for province administrators only, is
+accounts/admin_site.py: who may open it is a jurisdiction rule).
 
 `ReadOnlyAdmin` and `ReadOnlyInline` are every app's admin for rows that change only through the
 services (hazards, incidents, tip-offs, inspections, notices): shown, never edited."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
-
-from accounts.choices import REGION_CODE_LENGTH, RegionLevel, Role
-from accounts.jurisdiction import is_exempt
-
-
-def sees_whole_province(user) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    if is_exempt(user):
-        return True
-    return user.role == Role.ADMIN and len(user.region_id or "") <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]
-
-
-class ProvinceAdminSite(admin.AdminSite):
-    def has_permission(self, request) -> bool:
-        return sees_whole_province(request.user)
-
-
-class ProvinceAdminConfig(AdminConfig):
-    default_site = "hazardtrack.admin_site.ProvinceAdminSite"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,5 +1,8 @@
-"""API glue shared by every app: error format."""
-from rest_framework import status
+"""API glue shared by every app: the error format (the handler, its serializer for the schema,
+the 400 answer every write documents)."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,6 +20,17 @@ def exception_handler(exc, context):
         body.update(exc.extra)
         return Response(body, status=exc.status or status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body of hazardtrack.api.exception_handler (a refused action)."""
+
+    code = serializers.CharField(required=False, help_text="机器可读的错误代码，如 invalid_state、stale_version")
+    detail = serializers.CharField(help_text="给用户看的说明")
+    field = serializers.CharField(required=False, help_text="出错的字段（如有）")
+
+
+INPUT_ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="输入有误：{字段: [错误]}，或 {code, detail, field}")
 
 
 # --- OpenAPI: the error answers every operation can give ---------------------------------------

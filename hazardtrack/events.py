@@ -15,7 +15,9 @@ from typing import Callable
 
 
 def plain(value):
-    """Dates as ISO text, decimals as text, everything else as it is (JSON-ready)."""
+    """Dates as ISO text, decimals as text, dicts key by key, everything else as it is (JSON-ready)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
+from .api import ErrorSerializer
 from .errors import DomainError
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
@@ -22,6 +24,14 @@ _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 ETAG = OpenApiParameter(
     "ETag", str, OpenApiParameter.HEADER, response=[200, 201], description="当前版本号，修改时放入 If-Match"
 )
+
+
+# The body's `version` field and the answers of a versioned action, as every API documents them.
+VERSION_HELP = gettext_lazy("客户端所见的版本号（也可用 If-Match 请求头提供，二者必有其一）；与当前版本不符时拒绝修改。")
+VERSION_ERRORS = {
+    412: OpenApiResponse(ErrorSerializer, description="If-Match 的版本已过期（stale_version）"),
+    428: OpenApiResponse(ErrorSerializer, description="未提供版本号（version_required）"),
+}
 
 
 def if_match_parameter(description: str) -> OpenApiParameter:

@@ -55,7 +55,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "hazardtrack.admin_site.ProvinceAdminConfig",  # django.contrib.admin, province administrators only
+    "accounts.admin_site.ProvinceAdminConfig",  # django.contrib.admin, province administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

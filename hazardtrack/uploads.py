@@ -62,10 +62,16 @@ class MultipleFileField(forms.FileField):
 
 
 def photo_field(label, *, camera: bool = True, **kwargs) -> MultipleFileField:
+    """Photos, previewed before sending; `camera`: phones open the rear camera."""
     attrs = {"accept": "image/*", "data-preview": "1"}
     if camera:
-        attrs["capture"] = "environment"  # phones open the rear camera
+        attrs["capture"] = "environment"
     return MultipleFileField(label=label, widget=MultipleFileInput(attrs=attrs), **kwargs)
+
+
+def documents_field(label, **kwargs) -> MultipleFileField:
+    """Documents: PDFs or photos (a scanned approval, a report)."""
+    return MultipleFileField(label=label, widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}), **kwargs)
 
 
 def _as_file(item: PendingUpload) -> SimpleUploadedFile:

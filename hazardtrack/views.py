@@ -1,31 +1,15 @@
-"""Site-wide pages: the home page and the health endpoints."""
+"""Site-wide pages of the platform: the health endpoints, the 404 answer, a pending upload's
+thumbnail. The home page and 待办 show hazards, so hazards/views.py serves them."""
 from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from hazards.selectors import hazard_home_summary
-from hazards.todo import todo_list
-
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request):
-    return render(request, "home.html", {"summary": hazard_home_summary(user=request.user),
-                                         "todo": todo_list(user=request.user)})
-
-
-@login_required
-def todo(request):
-    """待办: what waits for the user, by role (hazards/todo.py), each linked to its ledger rows."""
-    return render(request, "todo.html", {"todo": todo_list(user=request.user)})
 
 
 @never_cache

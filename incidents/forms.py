@@ -10,7 +10,7 @@ from accounts.models import Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
 from hazards.forms import DATE_INPUT, EnterpriseLookupMixin
 from hazardtrack.forms import preselect_only_choice
-from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin, photo_field
+from hazardtrack.uploads import PendingUploadsMixin, documents_field, photo_field
 
 from . import services, statistics
 from .choices import IncidentAttachmentKind, IncidentType, ListingLevel
@@ -28,10 +28,6 @@ def _count_field(name: str) -> forms.IntegerField:
 def _loss_field() -> forms.DecimalField:
     return forms.DecimalField(label=_("直接经济损失（元）"), min_value=0, max_digits=16, decimal_places=2, initial=0,
                               widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
-
-
-def _documents_field(label) -> MultipleFileField:
-    return MultipleFileField(label=label, widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
 
 
 class FiguresMixin:
@@ -220,7 +216,7 @@ class AttachmentForm(ActionForm):
     versioned = False
     kind = forms.ChoiceField(label=_("类型"), choices=[(IncidentAttachmentKind.PHOTO, IncidentAttachmentKind.PHOTO.label),
                                                        (IncidentAttachmentKind.DOCUMENT, IncidentAttachmentKind.DOCUMENT.label)])
-    files = _documents_field(_("文件（照片或PDF）"))
+    files = documents_field(_("文件（照片或PDF）"))
     comment = forms.CharField(label=_("说明"), required=False)
 
     def clean(self):
@@ -237,7 +233,7 @@ class AttachmentForm(ActionForm):
 class CloseForm(ActionForm):
     approval_doc_no = forms.CharField(label=_("批复文号"), max_length=64)
     approved_on = forms.DateField(label=_("批复日期"), widget=DATE_INPUT)
-    report_files = _documents_field(_("批复的事故调查报告（PDF或图片）"))
+    report_files = documents_field(_("批复的事故调查报告（PDF或图片）"))
     comment = forms.CharField(label=_("结案意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def run(self, *, actor):

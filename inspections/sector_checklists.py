@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from .checklists import BASIC_DUTIES, EN, MAJOR, MD, UA, UC, TemplateSpec
+from .checklist_spec import BASIC_DUTIES, EN, MAJOR, MD, UA, UC, TemplateSpec
 
 HC = "《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）》"
 FW = "《烟花爆竹生产经营单位重大生产安全事故隐患判定标准（试行）》"

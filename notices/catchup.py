@@ -1,7 +1,10 @@
 """A night is never skipped silently: when beat starts after the nightly run's scheduled time
 passed with no successful run since, the missed night is claimed once (EscalationCatchUp's
 unique key) and sent to the worker at once. run_escalation's own rules then create only the
-highest rung now due for each hazard, as the command does after downtime."""
+highest rung now due for each hazard, as the command does after downtime.
+
+`on_beat_start` is connected to Celery's beat_init by NoticesConfig.ready(): Celery loads the
+Django apps (its Django fixup) before beat starts, standalone or embedded in a worker (-B)."""
 from __future__ import annotations
 
 import datetime
@@ -12,7 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .choices import RunStatus
+from .choices import RunStatus, RunTrigger
 from .models import EscalationCatchUp, EscalationRun
 
 
@@ -36,3 +39,13 @@ def claim_missed_night(now: datetime.datetime | None = None) -> datetime.date | 
     except IntegrityError:
         return None  # another start claimed this night
     return timezone.localdate(scheduled)
+
+
+def on_beat_start(sender=None, **kwargs) -> None:
+    """Beat only fires schedules it sees pass while running: a night missed while it was down
+    would be skipped silently. Claim it (once, by a unique row) and send it to the worker now."""
+    from hazardtrack.celery import app
+
+    day = claim_missed_night()
+    if day is not None:
+        app.send_task("hazards.escalate_overdue", kwargs={"as_of": day.isoformat(), "trigger": RunTrigger.CATCH_UP})

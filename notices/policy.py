@@ -5,6 +5,8 @@ region (province, city, county, township) its own ladder (/notices/policy/), and
 ladder of its nearest region ancestor that has one (accounts.jurisdiction.nearest_to_region).
 The rule that reads these numbers — which rung is due for a hazard on a day, counted in the
 region's days — is hazards/ladder.py, in Python and in the nightly job's SQL, beside the job.
+Plain numbers, no database: which region's policy applies is read by notices/selectors.py
+(`nearest_policy`, `ladder_for_region`).
 """
 from __future__ import annotations
 
@@ -44,27 +46,3 @@ LADDER_FIELDS = (
     "level3_days_general", "level3_days_major",
 )
 
-
-def nearest_policy(region_code: str):
-    """The EscalationPolicy of the nearest ancestor (or the region itself) that has one, with its
-    region; None when none has. One query."""
-    from accounts.jurisdiction import nearest_to_region
-
-    from .models import EscalationPolicy
-
-    return nearest_to_region(EscalationPolicy.objects.select_related("region"), region_code)
-
-
-def nearest_policies(region_codes) -> dict:
-    """`nearest_policy` of many regions at once: {region code: policy or None}, one query."""
-    from accounts.jurisdiction import nearest_to_regions
-
-    from .models import EscalationPolicy
-
-    return nearest_to_regions(EscalationPolicy.objects.select_related("region"), region_codes)
-
-
-def ladder_for_region(region_code: str) -> Ladder:
-    """The ladder of the nearest ancestor (or the region itself) that has a policy."""
-    policy = nearest_policy(region_code)
-    return policy.ladder if policy else DEFAULT_LADDER

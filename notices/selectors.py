@@ -9,13 +9,13 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from accounts.choices import RegionLevel, Role
-from accounts.jurisdiction import get_visible_or_404, has_role, jurisdiction_q
+from accounts.jurisdiction import get_visible_or_404, has_role, jurisdiction_q, nearest_to_region, nearest_to_regions
 from accounts.models import Region, User
 
 from .choices import Channel, DeliveryStatus, NoticeKind, RunStatus
 from .catchup import last_scheduled_time
 from .models import NOTICE_RELATED, Delivery, EscalationPolicy, EscalationRun, Notice
-from .policy import DEFAULT_LADDER, Ladder, nearest_policies, nearest_policy
+from .policy import DEFAULT_LADDER, Ladder
 
 # The nightly run is expected to have finished this long after its scheduled hour.
 RUN_GRACE = datetime.timedelta(hours=1)
@@ -115,7 +115,7 @@ def run_escalations(*, user: User, run: EscalationRun) -> QuerySet[Notice]:
 
 
 def with_rules(notices) -> list[Escalation]:
-    """Each notice with the rule it followed (policy.nearest_policies: one query for the page)."""
+    """Each notice with the rule it followed (nearest_policies: one query for the page)."""
     notices = list(notices)
     policies = nearest_policies(n.hazard.region_id for n in notices)
     rows = []
@@ -190,8 +190,25 @@ class EffectivePolicy:
         return self.policy if self.source == "own" else None
 
 
+def nearest_policy(region_code: str) -> EscalationPolicy | None:
+    """The EscalationPolicy of the nearest ancestor (or the region itself) that has one, with its
+    region; None when none has. One query."""
+    return nearest_to_region(EscalationPolicy.objects.select_related("region"), region_code)
+
+
+def nearest_policies(region_codes) -> dict:
+    """`nearest_policy` of many regions at once: {region code: policy or None}, one query."""
+    return nearest_to_regions(EscalationPolicy.objects.select_related("region"), region_codes)
+
+
+def ladder_for_region(region_code: str) -> Ladder:
+    """The ladder of the nearest ancestor (or the region itself) that has a policy."""
+    policy = nearest_policy(region_code)
+    return policy.ladder if policy else DEFAULT_LADDER
+
+
 def effective_policy(*, region: Region) -> EffectivePolicy:
-    """The same rule as the nightly job's SQL and `ladder_for_region` (policy.nearest_policy):
+    """The same rule as the nightly job's SQL and `ladder_for_region` (nearest_policy):
     the policy of the nearest region up the tree, the region itself first."""
     return EffectivePolicy(region=region, policy=nearest_policy(region.code))
 

@@ -15,7 +15,7 @@ from accounts.models import Department, Region, Sector, User
 from hazards.choices import HazardCategory, HazardLevel
 from hazards.forms import DATE_INPUT, DuplicateChoiceForm, EnterpriseLookupMixin
 from hazardtrack.forms import preselect_only_choice
-from hazardtrack.uploads import MultipleFileField, MultipleFileInput, PendingUploadsMixin
+from hazardtrack.uploads import MultipleFileField, PendingUploadsMixin, photo_field
 
 from . import challenge, services
 from .choices import Channel
@@ -64,8 +64,7 @@ class PublicTipOffForm(forms.Form):
                                   widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
                                    widget=forms.HiddenInput)
-    photos = MultipleFileField(label=_("现场照片（可选，最多6张）"),
-                               widget=MultipleFileInput(attrs={"accept": "image/*", "data-preview": "1"}))
+    photos = photo_field(_("现场照片（可选，最多6张）"), camera=False)
     reporter_name = forms.CharField(label=_("您的姓名（可不填）"), max_length=64, required=False)
     reporter_phone = forms.CharField(label=_("联系电话（可不填，便于核实和奖励）"), max_length=32, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
@@ -143,7 +142,7 @@ class HotlineTipOffForm(PendingUploadsMixin, forms.Form):
                                     empty_label=_("不确定"))
     reporter_name = forms.CharField(label=_("来电人姓名"), max_length=64, required=False)
     reporter_phone = forms.CharField(label=_("来电号码"), max_length=32, required=False)
-    photos = MultipleFileField(label=_("照片（如有）"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
+    photos = MultipleFileField(label=_("照片（如有）"))  # its default input: images, no preview
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, uploader=user, **kwargs)

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hazardtrack.events import plain
+
 from .choices import DayKind
 from .data import FIRST_YEAR, LAST_YEAR, NOTICES
 
@@ -76,15 +78,9 @@ class CalendarError(Exception):
 
 def is_calendar_administrator(user) -> bool:
     """The calendar is the province's (every deadline in it reads it): its administrators edit it."""
-    from accounts.choices import REGION_CODE_LENGTH, RegionLevel, Role
-    from accounts.jurisdiction import has_role, region_prefix
+    from accounts.jurisdiction import is_province_administrator
 
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if not has_role(user, (Role.ADMIN,)):
-        return False
-    prefix = region_prefix(user)
-    return prefix is not None and len(prefix) <= REGION_CODE_LENGTH[RegionLevel.PROVINCE]
+    return is_province_administrator(user)
 
 
 def calendar_day_save(*, actor, year: int, day: datetime.date, kind: str, name: str,
@@ -153,7 +149,7 @@ def calendar_notice_save(*, actor, year: int, values: dict):
             return calendar, False
         calendar.version += 1
         calendar.save()
-        _audit(actor, calendar, "notice_saved", before=_plain(before), after=_plain(after))
+        _audit(actor, calendar, "notice_saved", before=plain(before), after=plain(after))
     return calendar, True
 
 
@@ -175,7 +171,7 @@ def _changed(actor, calendar, what: str, days: list[datetime.date], *, before, a
     calendar.version += 1
     calendar.save(update_fields=["version", "updated_at"])
     materialise()
-    _audit(actor, calendar, what, before=_plain(before), after=_plain(after))
+    _audit(actor, calendar, what, before=plain(before), after=plain(after))
     calendar_changed.send(sender=type(calendar), calendar=calendar, days=days, actor=actor,
                           summary=_summary(calendar, days, after if after else before, removed=after is None))
 
@@ -197,14 +193,6 @@ def _audit(actor, calendar, what: str, *, before, after) -> None:
     record(AuditAction.CALENDAR_CHANGE, actor=actor, target=f"workdays.calendaryear:{calendar.year}",
            detail={"year": calendar.year, "version": calendar.version, "change": what,
                    "before": before, "after": after})
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def unpublished_years(*, today: datetime.date):

@@ -15,8 +15,7 @@ from accounts.models import Department, Enterprise, Region, Sector, User
 from hazards.choices import AttachmentKind, HazardCategory, HazardLevel, HazardSource, ListingLevel
 from hazards.models import Hazard, RectificationPlan
 from hazards.services import PLAN_FIELDS
-
-VERSION_HELP = _("客户端所见的版本号（也可用 If-Match 请求头提供，二者必有其一）；与当前版本不符时拒绝修改。")
+from hazardtrack.preconditions import VERSION_HELP
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):

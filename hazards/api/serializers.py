@@ -295,11 +295,3 @@ class HazardDetailSerializer(HazardListSerializer):
         if request is None:
             return []
         return [t.name for t in available_transitions(obj, request.user)]
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The error body of hazardtrack.api.exception_handler (a refused action)."""
-
-    code = serializers.CharField(required=False, help_text="机器可读的错误代码，如 invalid_state、stale_version")
-    detail = serializers.CharField(help_text="给用户看的说明")
-    field = serializers.CharField(required=False, help_text="出错的字段（如有）")

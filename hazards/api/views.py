@@ -7,7 +7,6 @@ DomainError the service raised (409/403/400, rendered by hazardtrack.api.excepti
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,28 +17,28 @@ from rest_framework.reverse import reverse
 from hazards import reporting, services
 from hazards.filtersets import HazardFilterSet
 from hazards.selectors import LEDGER, hazard_detail, hazard_detail_minimal, hazard_events, ledger_queryset
+from hazardtrack.api import INPUT_ERROR, ErrorSerializer
 from hazardtrack.pagination import exact_count_of
+from hazardtrack.preconditions import VERSION_ERRORS
 
 from . import inputs
 from .preconditions import ETAG, IF_MATCH, client_version, etag
 from .serializers import (
     AttachmentSerializer,
-    ErrorSerializer,
     HazardDetailSerializer,
     HazardEventSerializer,
     HazardListSerializer,
 )
 
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="输入有误：{字段: [错误]}，或 {code, detail, field}"),
+    400: INPUT_ERROR,
     403: OpenApiResponse(ErrorSerializer, description="您的角色或层级不能执行此操作（role_not_allowed 等）"),
     404: OpenApiResponse(ErrorSerializer, description="隐患不存在或不在您的辖区内"),
 }
 WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(ErrorSerializer, description="当前状态不允许（invalid_state、same_verifier…）或版本已过期（stale_version）"),
-    412: OpenApiResponse(ErrorSerializer, description="If-Match 的版本已过期（stale_version）"),
-    428: OpenApiResponse(ErrorSerializer, description="未提供版本号（version_required）"),
+    **VERSION_ERRORS,
 }
 
 

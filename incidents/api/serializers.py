@@ -18,6 +18,7 @@ from accounts.models import Enterprise, Region, Sector
 from hazards.api.inputs import VisibleRelatedField, files_field
 from hazards.choices import HazardCategory, HazardLevel
 from hazardtrack.filters import date_validators
+from hazardtrack.preconditions import VERSION_HELP
 from incidents.choices import (
     IncidentAttachmentKind,
     IncidentEventAction,
@@ -30,9 +31,6 @@ from incidents.choices import (
 )
 from incidents.models import FINDING_FIELDS, Incident, IncidentAttachment, IncidentEvent, IncidentReport, Investigation
 from incidents.transitions import available_actions
-
-VERSION_HELP = "客户端所见的版本号（也可用 If-Match 请求头提供，二者必有其一）；与当前版本不符时拒绝修改。"
-
 
 def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url

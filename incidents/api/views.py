@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -16,10 +15,11 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.jurisdiction import region_prefix
-from hazards.api.serializers import ErrorSerializer, HazardDetailSerializer
+from hazards.api.serializers import HazardDetailSerializer
 from hazards.selectors import hazard_detail
+from hazardtrack.api import INPUT_ERROR, ErrorSerializer
 from hazardtrack.errors import DomainError
-from hazardtrack.preconditions import client_version, etag, if_match_parameter
+from hazardtrack.preconditions import VERSION_ERRORS, client_version, etag, if_match_parameter
 from incidents import selectors, services, statistics
 from incidents.filtersets import IncidentFilterSet
 from incidents.models import FINDING_FIELDS
@@ -27,15 +27,14 @@ from incidents.models import FINDING_FIELDS
 from . import serializers as s
 
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="输入有误：{字段: [错误]}，或 {code, detail, field}"),
+    400: INPUT_ERROR,
     403: OpenApiResponse(ErrorSerializer, description="您的角色或层级不能执行此操作"),
     404: OpenApiResponse(ErrorSerializer, description="事故不存在或不在您的辖区内"),
 }
 WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(ErrorSerializer, description="当前状态不允许，超过补报期限（casualty_window_closed）或版本已过期"),
-    412: OpenApiResponse(ErrorSerializer, description="If-Match 的版本已过期（stale_version）"),
-    428: OpenApiResponse(ErrorSerializer, description="未提供版本号（version_required）"),
+    **VERSION_ERRORS,
 }
 IF_MATCH = if_match_parameter("事故的版本号，即详情返回的 ETag（如 \"3\"）；与请求体中的 version 二者必有其一。")
 

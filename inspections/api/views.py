@@ -3,7 +3,6 @@ pages: inspections and plans by jurisdiction (404 outside); checklists are refer
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from accounts.models import User
-from hazards.api.serializers import ErrorSerializer
+from hazardtrack.api import INPUT_ERROR, ErrorSerializer
 
 from .. import selectors, services
 from ..filtersets import InspectionFilterSet
@@ -30,7 +29,7 @@ from .serializers import (
 )
 
 ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="输入有误：{字段: [错误]}，或 {code, detail, field}"),
+    400: INPUT_ERROR,
     403: OpenApiResponse(ErrorSerializer, description="您的角色不能执行此操作"),
     404: OpenApiResponse(ErrorSerializer, description="不存在或不在您的辖区内"),
 }

@@ -12,7 +12,8 @@ from hazards.choices import HazardStatus
 from hazards.models import Hazard
 from notices.choices import Channel, DeliveryStatus, RunStatus
 from notices.models import Delivery, EscalationPolicy, EscalationRun, Notice, WebhookEndpoint
-from notices.policy import DEFAULT_LADDER, ladder_for_region
+from notices.policy import DEFAULT_LADDER
+from notices.selectors import ladder_for_region
 from tests.factories import EnterpriseFactory, enterprise_contact, region
 
 from .conftest import DEADLINE, day, escalate, rungs
