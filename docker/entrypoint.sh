@@ -8,12 +8,8 @@ case "${1:-web}" in
         python manage.py migrate --noinput
         # Refresh the shared static volume from this image's files (a reverse proxy may serve it).
         python manage.py collectstatic --noinput --verbosity 0
-        exec gunicorn hazardtrack.wsgi:application \
-            --bind 0.0.0.0:8000 \
-            --workers "${WEB_CONCURRENCY:-3}" \
-            --timeout "${GUNICORN_TIMEOUT:-60}" \
-            --forwarded-allow-ips "*" \
-            --access-logfile -
+        # Workers, preload, recycling: docker/gunicorn.conf.py (measured in docs/scaling.md).
+        exec gunicorn hazardtrack.wsgi:application --config /app/docker/gunicorn.conf.py
         ;;
     worker)
         exec celery -A hazardtrack worker --loglevel "${LOG_LEVEL:-INFO}" --concurrency "${WORKER_CONCURRENCY:-2}"

@@ -15,7 +15,7 @@ from accounts.jurisdiction import has_role, region_prefix
 from accounts.selectors import regions_named
 from accounts.models import Sector
 from hazardtrack.dates import local_today
-from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter
+from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter, ReusableFormFilterSet
 from hazardtrack.filters import ordering_label
 
 from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
@@ -144,7 +144,7 @@ class LedgerOrdering(django_filters.OrderingFilter):
         return qs.order_by(*[key for param in value for key in self.get_ordering_value(param)])
 
 
-class HazardFilterSet(django_filters.FilterSet):
+class HazardFilterSet(ReusableFormFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
     # A code (shared links, to-do items, the picker's values) or a name of the user's subtree.
     region = RegionFilter(method="filter_region", label=_("所属区划（含下级）"))
@@ -270,8 +270,10 @@ class HazardFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # The API's filter backend passes the request; the page's selector passes the user.
         self.user = user if user is not None else getattr(self.request, "user", None)
+
+    def init_form(self, form):
         # A region name is looked up in this user's jurisdiction (RegionField).
-        self.filters["region"].extra["user"] = self.user
+        form.fields["region"].user = self.user
 
     @extend_schema_field(serializers.ChoiceField(choices=["1", "0"]))
     def filter_extension_pending(self, queryset, name, value):

@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: inactivity timeout
+# The session row is rewritten at most once a minute when nothing in it changed (the commit of
+# that UPDATE was the largest fixed cost of a request): hazardtrack/session_store.py.
+SESSION_ENGINE = "hazardtrack.session_store"
+SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", 60))
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -119,7 +119,7 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_regions(client, django
     assert few == many
     # Session, user, region, the cube, last year, child names, sectors, trend, breadcrumbs,
     # the incident figures and the tip-off figures (one aggregate each, see
-    # test_dashboard_incidents_tipoffs.py), the bell, and the session save.
+    # test_dashboard_incidents_tipoffs.py) and the bell (the session is not saved again within a minute).
     with django_assert_num_queries(few):
         client.get("/supervision/?period=month&trend=week")
 
