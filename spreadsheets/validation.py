@@ -89,6 +89,9 @@ class Checker:
         }
         self.regions: dict[str, Region | None] = {}
         self.seen: dict[tuple, int] = {}  # duplicate key -> first row with it, across chunks
+        # (key, column, index in the row tuple) worked out once: parse runs for every row.
+        positions = layout.positions if layout else {}
+        self.plan = [(key, column, positions.get(key)) for key, column in self.columns.items()]
 
     def header(self, key: str) -> str:
         if self.layout and key in self.layout.headers:
@@ -104,8 +107,9 @@ class Checker:
         A cell that cannot be read is None in the row and its key is in row["_failed"], so the
         rules that need it are left out (one problem is reported once, where it is)."""
         data, issues, failed = {"row": number}, [], set()
-        for key, column in self.columns.items():
-            raw = self.raw(values, key)
+        size = len(values)
+        for key, column, index in self.plan:
+            raw = values[index] if index is not None and index < size else None
             if raw is None and not column.required:  # the quick way through the many empty cells
                 data[key] = EMPTY[column.kind]
                 continue
