@@ -1,5 +1,4 @@
 """The site's URLs: the apps are wired in by name (include("<app>.urls")), never imported."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _

@@ -14,6 +14,7 @@ from hazards.choices import HazardStatus
 from hazardtrack.outbox import Channel, OutboxRow, outbox_meta
 
 from .choices import CircularStatus, ReportKind
+from .permissions import may_view_statistics
 
 
 class Report(models.Model):
@@ -71,8 +72,6 @@ class ReportDeliveryQuerySet(JurisdictionQuerySet):
     def inbox_of(self, user) -> "ReportDeliveryQuerySet":
         """A user's in-app copies of reports they may (still) open: the reports page's unread
         marks, the bell and the inbox all read this."""
-        from .selectors import may_view_statistics  # the gate of the reports pages and downloads
-
         if not may_view_statistics(user):
             return self.none()
         return self.visible_to(user).filter(recipient=user, channel=Channel.INAPP)

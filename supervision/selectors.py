@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import REGULATOR_ROLES, SUPERVISOR_ROLES
-from accounts.jurisdiction import get_visible_or_404, has_role, region_prefix
+from accounts.jurisdiction import get_visible_or_404, region_prefix
 from accounts.models import Region, Sector, User
 from hazards.choices import HazardLevel, HazardSource
 from hazards.models import Hazard
@@ -26,21 +25,8 @@ from tipoffs import selectors as tipoff_selectors
 from tipoffs.choices import TipOffStatus
 
 from . import statistics as stats
+from .permissions import may_view_statistics
 from .models import Circular, Report, ReportDelivery, Subscription
-
-STATISTICS_ROLES = REGULATOR_ROLES
-
-
-def may_view_statistics(user: User) -> bool:
-    """Regulators with a jurisdiction; not enterprises, grid workers or the public."""
-    if not user.is_authenticated or region_prefix(user) is None:
-        return False
-    return has_role(user, STATISTICS_ROLES)
-
-
-def may_manage_circulars(user: User) -> bool:
-    return may_view_statistics(user) and has_role(user, SUPERVISOR_ROLES)
-
 
 def statistics_region(*, user: User, code: str | None) -> Region | None:
     """The region a statistics view is about: `code`, or the user's own region when empty.

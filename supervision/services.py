@@ -35,7 +35,8 @@ from .exports import dashboard_xlsx, report_pdf
 from .issuing import issuer_of
 from .report_prose import report_prose
 from .models import Circular, CircularItem, Report, ReportDelivery, Subscription
-from .selectors import dashboard, may_manage_circulars, may_view_statistics
+from .permissions import may_manage_circulars, may_view_statistics
+from .selectors import dashboard
 
 
 CIRCULAR_LAGGARDS = 3  # the lowest-ranked regions a circular names

@@ -19,7 +19,7 @@ from notices.selectors import is_administrator, policy_region, policy_region_cho
 from hazardtrack.errors import DomainError
 from hazardtrack.pdf import PdfUnavailable
 
-from . import exports, issuing, selectors, services
+from . import exports, issuing, permissions, selectors, services
 from .choices import PeriodChoice, ReportKind
 from .statistics import MAJOR_COLUMNS
 from .forms import CircularDraftForm, CircularEditForm, DashboardForm, IssuingBodyForm, SubscriptionForm, VersionForm
@@ -28,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_statistics(request) -> None:
-    if not selectors.may_view_statistics(request.user):
+    if not permissions.may_view_statistics(request.user):
         raise Http404
 
 
@@ -148,7 +148,7 @@ def _domain_error(form, error: DomainError) -> int:
 @login_required
 def circulars(request):
     _require_statistics(request)
-    can_manage = selectors.may_manage_circulars(request.user)
+    can_manage = permissions.may_manage_circulars(request.user)
     form = CircularDraftForm(request.POST or None, regions=list(_own_regions(request.user))) if can_manage else None
     status = 200
     if request.method == "POST":
@@ -175,7 +175,7 @@ def circulars(request):
 @login_required
 def circular(request, pk: int):
     item = selectors.circular_detail(user=request.user, pk=pk)
-    can_manage = selectors.may_manage_circulars(request.user) and not item.is_published
+    can_manage = permissions.may_manage_circulars(request.user) and not item.is_published
     form = CircularEditForm(request.POST or None, initial={
         "version": item.version, "title": item.title, "introduction": item.introduction,
         "requirements": item.requirements})
