@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, fields
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, fields
 from typing import Iterable
 from urllib.parse import urlencode
 
 from django.db import connections, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -254,18 +255,24 @@ class Cube:
     """The groups of `cube_queryset`, and their sums along each dimension."""
 
     rows: list[tuple[dict, Figures]]
+    # The sums, computed once (a cached cube serves many pages); read-only for the callers.
+    _sums: dict = field(default_factory=dict, repr=False, compare=False)
 
     def total(self) -> Figures:
-        result = Figures()
-        for _key, figures in self.rows:
-            result.add(figures)
-        return result
+        if "" not in self._sums:
+            result = Figures()
+            for _key, figures in self.rows:
+                result.add(figures)
+            self._sums[""] = result
+        return self._sums[""]
 
     def by(self, dimension: str) -> dict[str, Figures]:
-        result: dict[str, Figures] = defaultdict(Figures)
-        for key, figures in self.rows:
-            result[key[dimension]].add(figures)
-        return dict(result)
+        if dimension not in self._sums:
+            result: dict[str, Figures] = defaultdict(Figures)
+            for key, figures in self.rows:
+                result[key[dimension]].add(figures)
+            self._sums[dimension] = dict(result)
+        return self._sums[dimension]
 
 
 def cube(queryset: QuerySet[Hazard], *, child_length: int | None, today: datetime.date | None = None) -> Cube:
@@ -306,6 +313,12 @@ STATISTICS_SESSION = (
 )
 
 
+def _statistics_session(connection) -> None:
+    with connection.cursor() as cursor:
+        for statement in STATISTICS_SESSION:
+            cursor.execute(statement)
+
+
 def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Period, granularity: str,
                       today: datetime.date | None = None, user=None) -> DashboardFigures:
     """The cube, last year's totals and the trend of `visible` (already visible_to(user)):
@@ -313,20 +326,33 @@ def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Pe
 
     On PostgreSQL, given the `user` whose jurisdiction `visible` is, the figures are read from
     the rollup (supervision.HazardRollup) with overdue counted live: six small statements,
-    whatever the number of hazards. SQLite (the embedded default) reads the live aggregate."""
+    whatever the number of hazards; and when no transaction of the caller's is open, kept per
+    process under the rollup's version (rollup_version: no cached figure outlives a committed
+    change of the hazards it counts). SQLite (the embedded default) reads the live aggregate."""
     today = today or local_today()
     scope = hazards_in_scope(visible, region_code=region_code, period=period)
     last_year = hazards_in_scope(visible, region_code=region_code, period=period.year_before())
     connection = connections[visible.db]
     prefix = rollup_scope(user, region_code) if connection.vendor == "postgresql" else None
+    # Only a transaction of its own sees committed rollup rows alone: inside a caller's, a
+    # version may be the caller's uncommitted (and later rolled back) change. No cache there.
+    cacheable = prefix is not None and not connection.in_atomic_block
     with transaction.atomic(using=visible.db):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for statement in STATISTICS_SESSION:
-                    cursor.execute(statement)
         if prefix is not None:
-            return _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
-                                     granularity=granularity, today=today, using=visible.db)
+            key = None
+            if cacheable:
+                key = (connection.settings_dict["NAME"], prefix, region_code, period.start, period.end, granularity,
+                       today, rollup_version(prefix, using=visible.db))
+                if (cached := _FIGURES_CACHE.get(key)) is not None:
+                    return cached
+            _statistics_session(connection)
+            result = _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
+                                       granularity=granularity, today=today, using=visible.db)
+            if key is not None:
+                _FIGURES_CACHE.put(key, result)
+            return result
+        if connection.vendor == "postgresql":
+            _statistics_session(connection)
         return DashboardFigures(
             cube=cube(scope, child_length=child_code_length(region_code), today=today),
             previous=totals(last_year, today=today),
@@ -478,6 +504,53 @@ def rollup_scope(user, region_code: str) -> str | None:
     if prefix.startswith(region_code):
         return prefix
     return None
+
+
+def rollup_version(prefix: str, *, using: str = "default") -> tuple:
+    """The version of the rollup's figures of the prefix's subtree: the "t" rows of its cities
+    (the whole city of a county or township prefix) — the sum of their `changes`, their number
+    and highest id. Every statement on hazards_hazard adds the rows it touched to `changes` of
+    their "t" rows, old and new keys (supervision/rollup.py), in its own transaction; a rebuild
+    refills the table with new ids. So two committed states with one version are the same
+    figures, overdue included (today is in the cache key too). One index lookup of ≤ ~2,000 rows."""
+    from .models import HazardRollup
+
+    rows = HazardRollup.objects.using(using).filter(grain="t", day=ROLLUP_ALL_TIME)
+    if prefix:
+        rows = rows.filter(region__startswith=prefix[:ROLLUP_MONTH_REGION_LENGTH])
+    version = rows.aggregate(changes=Sum("changes"), n=Count("pk"), last=Max("pk"))
+    return version["changes"], version["n"], version["last"]
+
+
+class FiguresCache:
+    """The last few dashboards' figures of this process, by (database, scope, period, today,
+    rollup version). Exact by its key alone: nothing expires it but newer entries."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_FIGURES_CACHE = FiguresCache()
 
 
 def _month_span(period: Period) -> tuple[datetime.date, datetime.date] | None:

@@ -219,8 +219,8 @@ def test_the_rollup_equals_the_live_aggregate_after_every_change(world, steps, d
 
 def test_the_dashboard_reads_the_rollup_and_its_figure_leads_to_as_many_ledger_rows(world, client):
     staff, enterprises, admin = world
-    for offset in range(3):
-        found = timezone.now() - datetime.timedelta(hours=offset)
+    for offset in range(3):  # today in Asia/Shanghai (one "d" row), also just after its midnight
+        found = max(timezone.now() - datetime.timedelta(hours=offset), local(local_today()))
         services.hazard_create(actor=staff["430522"][0],
                                data={"title": "配电箱未接地", "enterprise": enterprises[0], "found_at": found})
     client.force_login(admin)
