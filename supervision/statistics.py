@@ -343,13 +343,13 @@ def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Pe
             if cacheable:
                 key = (connection.settings_dict["NAME"], prefix, region_code, period.start, period.end, granularity,
                        today, rollup_version(prefix, using=visible.db))
-                if (cached := _FIGURES_CACHE.get(key)) is not None:
+                if (cached := FIGURES_CACHE.get(key)) is not None:
                     return cached
             _statistics_session(connection)
             result = _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
                                        granularity=granularity, today=today, using=visible.db)
             if key is not None:
-                _FIGURES_CACHE.put(key, result)
+                FIGURES_CACHE.put(key, result)
             return result
         if connection.vendor == "postgresql":
             _statistics_session(connection)
@@ -549,8 +549,11 @@ class FiguresCache:
         with self._lock:
             self._entries.clear()
 
+    def __len__(self) -> int:
+        return len(self._entries)
 
-_FIGURES_CACHE = FiguresCache()
+
+FIGURES_CACHE = FiguresCache()
 
 
 def _month_span(period: Period) -> tuple[datetime.date, datetime.date] | None:
