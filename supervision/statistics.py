@@ -341,7 +341,8 @@ def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Pe
         if prefix is not None:
             key = None
             if cacheable:
-                key = (connection.settings_dict["NAME"], prefix, region_code, period.start, period.end, granularity,
+                database = tuple(connection.settings_dict.get(k) for k in ("HOST", "PORT", "NAME"))
+                key = (database, prefix, region_code, period.start, period.end, granularity,
                        today, rollup_version(prefix, using=visible.db))
                 if (cached := FIGURES_CACHE.get(key)) is not None:
                     return cached
