@@ -219,6 +219,11 @@ class HazardRollup(models.Model):
     level = models.CharField(max_length=16)
     # n_<status> for every status, then on_time, close_us (total microseconds from found to signed
     # off) and listed: added below, one BigIntegerField each.
+    # On "t" rows: how many hazard rows the statements on hazards_hazard touched in this key, also
+    # when nothing counted changed (a deadline extension moves overdue, counted live). Only ever
+    # grows within one fill of the table, so with the rows' count and highest id it is the
+    # version of a subtree's figures (statistics.rollup_version, the dashboard's cache key).
+    changes = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

@@ -26,38 +26,43 @@ def _columns() -> list[str]:
     return list(stats.rollup_row_measures(settings.TIME_ZONE))
 
 
-def _grains_sql(source: str) -> str:
+def _grains_sql(source: str, *, with_changes: bool = True) -> str:
     """SELECT of the rollup rows (every grain) of the signed hazard rows `source` (a query
-    yielding `sign` and the hazards_hazard columns), zero rows left out."""
+    yielding `sign` and the hazards_hazard columns), zero rows left out — but for the "t" rows
+    and their `changes` when `with_changes` (what the triggers write; verify() compares counts)."""
     measures = stats.rollup_row_measures(settings.TIME_ZONE)
     columns = list(measures)
     per_day = ", ".join(f"sum(r.sign * {sql})::bigint AS {name}" for name, sql in measures.items())
     summed = ", ".join(f"sum({name})::bigint AS {name}" for name in columns)
     plain = ", ".join(columns)
     nonzero = " OR ".join(f"{name} <> 0" for name in columns)
+    # A "t" row is written even when its counts cancel out: its `changes` counts the rows touched.
     n = stats.ROLLUP_MONTH_REGION_LENGTH
     return f"""
         WITH r AS ({source}),
         delta AS (
             SELECT (r.found_at AT TIME ZONE '{settings.TIME_ZONE}')::date AS day, r.region_id AS region,
-                   r.sector_id AS sector, r.source, r.level, {per_day}
+                   r.sector_id AS sector, r.source, r.level, {per_day}, count(*)::bigint AS changes
             FROM r GROUP BY 1, 2, 3, 4, 5
         ),
         grains AS (
-            SELECT 'd'::varchar AS grain, day, region, sector, source, level, {plain} FROM delta
+            SELECT 'd'::varchar AS grain, day, region, sector, source, level, {plain}, 0::bigint AS changes
+            FROM delta
             UNION ALL
-            SELECT 'm', date_trunc('month', day)::date, left(region, {n}), sector, source, level, {summed}
+            SELECT 'm', date_trunc('month', day)::date, left(region, {n}), sector, source, level, {summed}, 0
             FROM delta GROUP BY 2, 3, 4, 5, 6
             UNION ALL
-            SELECT 't', DATE '{stats.ROLLUP_ALL_TIME.isoformat()}', left(region, {n}), sector, source, level, {summed}
+            SELECT 't', DATE '{stats.ROLLUP_ALL_TIME.isoformat()}', left(region, {n}), sector, source, level, {summed},
+                   sum(changes)::bigint
             FROM delta GROUP BY 2, 3, 4, 5, 6
         )
-        SELECT grain, day, region, sector, source, level, {plain} FROM grains WHERE {nonzero}
+        SELECT grain, day, region, sector, source, level, {plain}{', changes' if with_changes else ''}
+        FROM grains WHERE {nonzero}{" OR grain = 't'" if with_changes else ''}
     """
 
 
 def _apply_sql(source: str) -> str:
-    columns = _columns()
+    columns = [*_columns(), "changes"]
     updates = ", ".join(f"{c} = {TABLE}.{c} + EXCLUDED.{c}" for c in columns)
     key = ", ".join(KEY)
     return (f"INSERT INTO {TABLE} ({key}, {', '.join(columns)}) "
@@ -150,7 +155,7 @@ def verify(using: str = "default", limit: int = 20) -> list[tuple]:
         return []
     columns = ", ".join((*KEY, *_columns()))
     stored = f"SELECT {columns} FROM {TABLE} WHERE " + " OR ".join(f"{c} <> 0" for c in _columns())
-    live = f"SELECT {columns} FROM ({_grains_sql(LIVE)}) g"
+    live = f"SELECT {columns} FROM ({_grains_sql(LIVE, with_changes=False)}) g"
     outer = connection.in_atomic_block
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if not outer:  # one snapshot for both sides (inside a transaction, its own)

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, fields
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, fields
 from typing import Iterable
 from urllib.parse import urlencode
 
 from django.db import connections, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -254,18 +255,24 @@ class Cube:
     """The groups of `cube_queryset`, and their sums along each dimension."""
 
     rows: list[tuple[dict, Figures]]
+    # The sums, computed once (a cached cube serves many pages); read-only for the callers.
+    _sums: dict = field(default_factory=dict, repr=False, compare=False)
 
     def total(self) -> Figures:
-        result = Figures()
-        for _key, figures in self.rows:
-            result.add(figures)
-        return result
+        if "" not in self._sums:
+            result = Figures()
+            for _key, figures in self.rows:
+                result.add(figures)
+            self._sums[""] = result
+        return self._sums[""]
 
     def by(self, dimension: str) -> dict[str, Figures]:
-        result: dict[str, Figures] = defaultdict(Figures)
-        for key, figures in self.rows:
-            result[key[dimension]].add(figures)
-        return dict(result)
+        if dimension not in self._sums:
+            result: dict[str, Figures] = defaultdict(Figures)
+            for key, figures in self.rows:
+                result[key[dimension]].add(figures)
+            self._sums[dimension] = dict(result)
+        return self._sums[dimension]
 
 
 def cube(queryset: QuerySet[Hazard], *, child_length: int | None, today: datetime.date | None = None) -> Cube:
@@ -306,6 +313,12 @@ STATISTICS_SESSION = (
 )
 
 
+def _statistics_session(connection) -> None:
+    with connection.cursor() as cursor:
+        for statement in STATISTICS_SESSION:
+            cursor.execute(statement)
+
+
 def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Period, granularity: str,
                       today: datetime.date | None = None, user=None) -> DashboardFigures:
     """The cube, last year's totals and the trend of `visible` (already visible_to(user)):
@@ -313,20 +326,34 @@ def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Pe
 
     On PostgreSQL, given the `user` whose jurisdiction `visible` is, the figures are read from
     the rollup (supervision.HazardRollup) with overdue counted live: six small statements,
-    whatever the number of hazards. SQLite (the embedded default) reads the live aggregate."""
+    whatever the number of hazards; and when no transaction of the caller's is open, kept per
+    process under the rollup's version (rollup_version: no cached figure outlives a committed
+    change of the hazards it counts). SQLite (the embedded default) reads the live aggregate."""
     today = today or local_today()
     scope = hazards_in_scope(visible, region_code=region_code, period=period)
     last_year = hazards_in_scope(visible, region_code=region_code, period=period.year_before())
     connection = connections[visible.db]
     prefix = rollup_scope(user, region_code) if connection.vendor == "postgresql" else None
+    # Only a transaction of its own sees committed rollup rows alone: inside a caller's, a
+    # version may be the caller's uncommitted (and later rolled back) change. No cache there.
+    cacheable = prefix is not None and not connection.in_atomic_block
     with transaction.atomic(using=visible.db):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for statement in STATISTICS_SESSION:
-                    cursor.execute(statement)
         if prefix is not None:
-            return _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
-                                     granularity=granularity, today=today, using=visible.db)
+            key = None
+            if cacheable:
+                database = tuple(connection.settings_dict.get(k) for k in ("HOST", "PORT", "NAME"))
+                key = (database, prefix, region_code, period.start, period.end, granularity,
+                       today, rollup_version(prefix, using=visible.db))
+                if (cached := FIGURES_CACHE.get(key)) is not None:
+                    return cached
+            _statistics_session(connection)
+            result = _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
+                                       granularity=granularity, today=today, using=visible.db)
+            if key is not None:
+                FIGURES_CACHE.put(key, result)
+            return result
+        if connection.vendor == "postgresql":
+            _statistics_session(connection)
         return DashboardFigures(
             cube=cube(scope, child_length=child_code_length(region_code), today=today),
             previous=totals(last_year, today=today),
@@ -376,19 +403,38 @@ def rank(rows: Iterable, *, figures=lambda row: row.figures) -> list:
     return ranked + unranked
 
 
+def _encoded(params: dict) -> dict[str, str]:
+    """{name: "name=value" as urlencode writes it} of the parameters with a value."""
+    return {k: urlencode({k: v}) for k, v in params.items() if v not in (None, "")}
+
+
+def _query(*encoded: dict[str, str]) -> str:
+    """The query string of encoded parameters merged (later ones win), sorted by name."""
+    merged = {}
+    for part in encoded:
+        merged.update(part)
+    return "&".join(merged[k] for k in sorted(merged))
+
+
 def ledger_url(*params: dict, path: str | None = None) -> str:
     """The hazard ledger (at `path` when the caller has reversed it already) filtered by the
     merged parameters (later ones win)."""
-    merged: dict = {}
-    for part in params:
-        merged.update({k: v for k, v in part.items() if v not in (None, "")})
-    return (path or reverse("hazards:ledger")) + "?" + urlencode(sorted(merged.items()))
+    return (path or reverse("hazards:ledger")) + "?" + _query(*(_encoded(part) for part in params))
+
+
+# Each figure's own parameters, encoded once per process.
+_DRILL_DOWN_ENCODED = {name: _encoded(params) for name, params in DRILL_DOWN.items()}
 
 
 def drill_down_links(*base: dict, skip: Iterable[str] = ()) -> dict[str, str]:
-    """The ledger link of every figure of a cell whose own parameters are `base`."""
-    path = reverse("hazards:ledger")
-    return {name: ledger_url(*base, params, path=path) for name, params in DRILL_DOWN.items() if name not in skip}
+    """The ledger link of every figure of a cell whose own parameters are `base`: ledger_url()'s
+    links (merged, later ones win, sorted by name), the cell's parameters encoded once and the
+    figures' once per process (a province's page has ~600 links)."""
+    prefix = reverse("hazards:ledger") + "?"
+    cell = {}
+    for part in base:
+        cell.update(_encoded(part))
+    return {name: prefix + _query(cell, own) for name, own in _DRILL_DOWN_ENCODED.items() if name not in skip}
 
 
 
@@ -478,6 +524,56 @@ def rollup_scope(user, region_code: str) -> str | None:
     if prefix.startswith(region_code):
         return prefix
     return None
+
+
+def rollup_version(prefix: str, *, using: str = "default") -> tuple:
+    """The version of the rollup's figures of the prefix's subtree: the "t" rows of its cities
+    (the whole city of a county or township prefix) — the sum of their `changes`, their number
+    and highest id. Every statement on hazards_hazard adds the rows it touched to `changes` of
+    their "t" rows, old and new keys (supervision/rollup.py), in its own transaction; a rebuild
+    refills the table with new ids. So two committed states with one version are the same
+    figures, overdue included (today is in the cache key too). One index lookup of ≤ ~2,000 rows."""
+    from .models import HazardRollup
+
+    rows = HazardRollup.objects.using(using).filter(grain="t", day=ROLLUP_ALL_TIME)
+    if prefix:
+        rows = rows.filter(region__startswith=prefix[:ROLLUP_MONTH_REGION_LENGTH])
+    version = rows.aggregate(changes=Sum("changes"), n=Count("pk"), last=Max("pk"))
+    return version["changes"], version["n"], version["last"]
+
+
+class FiguresCache:
+    """The last few dashboards' figures of this process, by (database, scope, period, today,
+    rollup version). Exact by its key alone: nothing expires it but newer entries."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+FIGURES_CACHE = FiguresCache()
 
 
 def _month_span(period: Period) -> tuple[datetime.date, datetime.date] | None:

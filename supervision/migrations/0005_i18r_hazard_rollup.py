@@ -19,11 +19,10 @@ REGION_DAY_INDEX = (
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return  # SQLite: the statistics read the live aggregate
-    from supervision import rollup
-
     schema_editor.execute(OVERDUE_INDEX)
     schema_editor.execute(REGION_DAY_INDEX)
-    rollup.install(schema_editor.connection.alias)
+    # The triggers write the current definitions' columns: 0006 adds `changes` and installs them
+    # (and fills an empty rollup) — a database created from scratch gets them there.
 
 
 def backward(apps, schema_editor):

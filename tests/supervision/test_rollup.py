@@ -12,6 +12,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.http import QueryDict
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
@@ -263,3 +264,53 @@ def test_a_bulk_insert_is_one_trigger_statement_and_a_truncate_empties_the_rollu
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks, before TRUNCATE
         cursor.execute("TRUNCATE hazards_hazard CASCADE")
     assert not HazardRollup.objects.exists()
+
+
+# --- the dashboard's cache: exact by the rollup's version -----------------------------------
+
+def _figures(admin, *, user=True):
+    today = local_today()
+    return stats.dashboard_figures(Hazard.objects.visible_to(admin), region_code="43",
+                                   period=stats.current_period(stats.PeriodKind.YEAR_TO_DATE, today),
+                                   granularity="month", today=today, user=admin if user else None)
+
+
+def _same_as_live(admin) -> stats.DashboardFigures:
+    read, live = _figures(admin), _figures(admin, user=False)
+    assert _cube_rows(read) == _cube_rows(live) and read.previous == live.previous and read.trend == live.trend
+    return read
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_dashboard_figures_change_with_every_committed_change_even_a_deadline(world):
+    staff, enterprises, admin = world
+    stats.FIGURES_CACHE.clear()
+    running = HazardFactory(enterprise=enterprises[0], found_at=local(local_today()), status=S.ASSIGNED,
+                            current_deadline=days_from_today(5), original_deadline=days_from_today(5))
+    first = _same_as_live(admin)
+    assert first.cube.total().found == 1 and first.cube.total().overdue == 0
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _figures(admin) is first  # nothing changed: the version alone is read
+    assert [q["sql"] for q in queries if "hazard" in q["sql"].lower()] == [
+        q["sql"] for q in queries if "supervision_hazardrollup" in q["sql"] and "changes" in q["sql"]]
+
+    # Only the deadline moves: no count of the rollup changes, yet the hazard is overdue now.
+    Hazard.objects.filter(pk=running.pk).update(current_deadline=days_from_today(-1))
+    assert _same_as_live(admin).cube.total().overdue == 1
+
+    services.hazard_create(actor=staff["430522"][0], data={"title": "消防通道堵塞", "enterprise": enterprises[1]})
+    assert _same_as_live(admin).cube.total().found == 2
+
+    Hazard.objects.filter(pk=running.pk).delete()
+    assert _same_as_live(admin).cube.total().found == 1
+    rollup.rebuild()  # a new fill of the table: new ids, a new version
+    assert _same_as_live(admin).cube.total().found == 1
+
+
+def test_inside_a_callers_transaction_the_figures_are_not_cached(world):
+    _staff, enterprises, admin = world
+    stats.FIGURES_CACHE.clear()
+    HazardFactory(enterprise=enterprises[0], found_at=local(local_today()))
+    assert _same_as_live(admin).cube.total().found == 1
+    assert len(stats.FIGURES_CACHE) == 0  # the test's transaction may roll back what the version counted
