@@ -33,7 +33,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from notices.choices import Channel, DeliveryStatus, NoticeKind, RunStatus, RunTrigger
+from hazardtrack.outbox import Channel, DeliveryStatus
+from notices.choices import NoticeKind, RunStatus, RunTrigger
 from notices.models import EscalationRun, Notice
 
 from .ladder import ladder_params, rungs_sql

@@ -1,9 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The outbox's channels and statuses are the platform's, one definition for every app's table.
-from hazardtrack.outbox import Channel, DeliveryStatus  # noqa: F401
-
 
 class NoticeKind(models.TextChoices):
     DUE_SOON = "due_soon", _("临期提醒")

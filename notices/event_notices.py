@@ -31,8 +31,9 @@ from django.utils import timezone
 from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, RegionLevel, Role
 from accounts.jurisdiction import covering_region_q
 from accounts.models import User
+from hazardtrack.outbox import Channel
 
-from .choices import Channel, NoticeKind, RunStatus, RunTrigger
+from .choices import NoticeKind, RunStatus, RunTrigger
 from .models import Delivery, EscalationRun, Notice, WebhookEndpoint
 from .preferences import channels_for
 

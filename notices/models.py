@@ -12,10 +12,10 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from accounts.choices import Role
 from accounts.jurisdiction import JurisdictionQuerySet, has_role, jurisdiction_q
-from hazardtrack.outbox import OutboxRow, outbox_meta
+from hazardtrack.outbox import Channel, OutboxRow, outbox_meta
 
 from .choices import (
-    HAZARD_EVENT_KINDS, LADDER_KINDS, Channel, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
+    HAZARD_EVENT_KINDS, LADDER_KINDS, NoticeKind, NoticeLevel, RunStatus, RunTrigger,
     WebhookFlavour,
 )
 from .policy import DEFAULT_LADDER, Ladder

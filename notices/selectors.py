@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.choices import RegionLevel, Role
 from accounts.jurisdiction import get_visible_or_404, has_role, jurisdiction_q, nearest_to_region, nearest_to_regions
 from accounts.models import Region, User
+from hazardtrack.outbox import Channel, DeliveryStatus
 
-from .choices import Channel, DeliveryStatus, NoticeKind, RunStatus
+from .choices import NoticeKind, RunStatus
 from .catchup import last_scheduled_time
 from .models import NOTICE_RELATED, Delivery, EscalationPolicy, EscalationRun, Notice
 from .policy import DEFAULT_LADDER, Ladder

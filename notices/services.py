@@ -23,10 +23,9 @@ from accounts.models import Region, User
 from audit.choices import AuditAction
 from audit.services import record
 from hazardtrack.errors import DomainError
-from hazardtrack.outbox import DrainReport, Outbox, drain
+from hazardtrack.outbox import Channel, DeliveryStatus, DrainReport, Outbox, drain
 
 from . import channels
-from .choices import Channel, DeliveryStatus
 from .models import NOTICE_RELATED, Delivery, EscalationPolicy
 from .policy import LADDER_FIELDS
 from .selectors import is_administrator

@@ -222,7 +222,8 @@ def region(w: World, place: Place, user) -> Target:
 def inbox_message(w: World, place: Place, user) -> Target:
     """An in-app notice about a hazard of `place`, addressed to the requesting user when the
     place is theirs, to someone who lives there otherwise."""
-    from notices.choices import Channel, NoticeKind
+    from hazardtrack.outbox import Channel
+    from notices.choices import NoticeKind
     from notices.models import Delivery, Notice
 
     target = hazard(w, place, user, status="rectifying", original_deadline=_days(-3), current_deadline=_days(-3))

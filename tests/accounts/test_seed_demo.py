@@ -12,7 +12,8 @@ from demo.seed import DEMO_PASSWORD
 from hazards.choices import HazardStatus
 from hazards.models import Hazard
 from hazardtrack.dates import local_today
-from notices.choices import Channel, RunStatus
+from hazardtrack.outbox import Channel
+from notices.choices import RunStatus
 from notices.models import Delivery, EscalationRun
 
 pytestmark = pytest.mark.django_db

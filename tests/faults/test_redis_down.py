@@ -10,7 +10,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from hazards.escalation import run_escalation
-from notices.choices import LADDER_KINDS, Channel, DeliveryStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
+from notices.choices import LADDER_KINDS
 from notices.models import Delivery, Notice, WebhookEndpoint
 from tests.factories import HazardFactory
 from tests.faults.conftest import day, send_task, start_worker, subprocess_env, wait_until

@@ -12,7 +12,8 @@ import pytest
 
 from hazards.escalation import TEST_PAUSE_ENV
 from hazards.models import Hazard
-from notices.choices import LADDER_KINDS, Channel, DeliveryStatus, RunStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
+from notices.choices import LADDER_KINDS, RunStatus
 from notices.models import Delivery, EscalationRun, Notice, WebhookEndpoint
 from tests.faults.conftest import Process, send_task, start_worker, subprocess_env, wait_until, worker_children
 from tests.notices.conftest import day

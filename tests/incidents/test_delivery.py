@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notices.choices import Channel, DeliveryStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
 from notices.models import WebhookEndpoint
 from incidents import delivery, services
 from incidents.models import IncidentNotice

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hazardtrack import outbox
 from hazardtrack.outbox import retry_delay
 from notices import services
-from notices.choices import Channel, DeliveryStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
 from notices.models import Delivery, WebhookEndpoint
 from notices.services import deliver_pending, drain_outbox
 from tests.factories import region

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from hazards import services as hazard_services
 from hazards.choices import HazardStatus
 from hazards.models import Hazard
-from notices.choices import Channel, DeliveryStatus, RunStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
+from notices.choices import RunStatus
 from notices.models import Delivery, EscalationPolicy, EscalationRun, Notice, WebhookEndpoint
 from notices.policy import DEFAULT_LADDER
 from notices.selectors import ladder_for_region

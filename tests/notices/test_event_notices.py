@@ -18,7 +18,8 @@ from hazards import services as hazard_services
 from hazards.choices import HazardStatus, ListingLevel
 from hazardtrack.events import announce
 from hazards.models import HazardEvent
-from notices.choices import Channel, DeliveryStatus, NoticeKind, RunStatus, RunTrigger
+from hazardtrack.outbox import Channel, DeliveryStatus
+from notices.choices import NoticeKind, RunStatus, RunTrigger
 from notices.models import Delivery, EscalationRun, Notice, NoticePreference, WebhookEndpoint
 from notices.services import deliver_pending, notice_preferences_save
 from tests.factories import (

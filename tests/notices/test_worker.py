@@ -13,7 +13,8 @@ import uuid
 import pytest
 
 from hazards.escalation import TEST_PAUSE_ENV, run_escalation
-from notices.choices import LADDER_KINDS, Channel, DeliveryStatus, NoticeKind, RunStatus
+from hazardtrack.outbox import Channel, DeliveryStatus
+from notices.choices import LADDER_KINDS, NoticeKind, RunStatus
 from notices.models import Delivery, EscalationRun, Notice
 
 from .conftest import ROOT, day, start_manage, subprocess_env
