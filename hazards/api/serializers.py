@@ -40,6 +40,9 @@ from hazards.models import (
 from hazardtrack.dates import local_today
 from hazards.transitions import available_transitions
 
+from . import detail_rows
+from .detail_rows import id_pattern
+
 
 def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
@@ -63,13 +66,21 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, obj: Attachment) -> str:
-        return _absolute(self.context.get("request"), reverse("hazards:attachment", args=[obj.pk]))
+        return self._url_pattern("hazards:attachment") % obj.pk
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_thumbnail_url(self, obj: Attachment) -> str | None:
         if not obj.thumbnail:
             return None
-        return _absolute(self.context.get("request"), reverse("hazards:attachment-thumb", args=[obj.pk]))
+        return self._url_pattern("hazards:attachment-thumb") % obj.pk
+
+    def _url_pattern(self, view_name: str) -> str:
+        # One serializer writes all the attachments of a list (or of a response's timeline).
+        patterns = self.__dict__.setdefault("_url_patterns", {})
+        if view_name not in patterns:
+            request = self.context.get("request")
+            patterns[view_name] = id_pattern(lambda pk: _absolute(request, reverse(view_name, args=[pk])))
+        return patterns[view_name]
 
 
 class HazardEventSerializer(serializers.ModelSerializer):
@@ -284,6 +295,13 @@ class HazardDetailSerializer(HazardListSerializer):
             "available_transitions", "events", "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    # The declared fields are the contract and the schema; detail_rows writes them directly
+    # (a detail's nested serializers would otherwise build ~1,000 fields per response).
+    def to_representation(self, instance: Hazard) -> dict:
+        if type(self) is not HazardDetailSerializer:
+            return serializers.ModelSerializer.to_representation(self, instance)
+        return detail_rows.write(self, instance)
 
     @extend_schema_field(ListingSerializer(allow_null=True))
     def get_listing(self, obj: Hazard) -> dict | None:
