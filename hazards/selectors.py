@@ -13,7 +13,7 @@ from .models import Attachment, Hazard, HazardEvent
 # The ledger's name among the lists that may be counted exactly (hazardtrack.pagination).
 LEDGER = "hazards.ledger"
 LEDGER_RELATED = ("region", "sector", "enterprise")
-# The columns a ledger row shows (the page's _hazard_row.html and the API's HazardListSerializer):
+# The columns a ledger row shows (the page's hazards/ledger_rows.py and the API's HazardListSerializer):
 # at a million rows the long texts (description, measures, reports) are most of a row's bytes.
 # A list that shows more adds the field here — a deferred field read per row is an N+1.
 LEDGER_FIELDS = (

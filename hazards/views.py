@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.jurisdiction import get_visible_or_404
@@ -20,27 +19,14 @@ from . import reporting, selectors, services
 from .forms import TRANSITION_FORMS, DuplicateChoiceForm, HazardEditForm, HazardReportForm
 from .choices import EventAction
 from .ladder import attach_deadline_days
+from .ledger_filter_html import filter_fields_html
+from .ledger_rows import LEDGER_COLUMNS
 from .models import Attachment, Hazard
 from .selectors import LEDGER
 from .todo import todo_list
 from .transitions import TRANSITIONS, available_transitions
 
-# The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
-# `ordering`), and the direction of the first click (dates and overdue days: newest/most first).
-LEDGER_COLUMNS = (
-    ("code", gettext_lazy("编号"), "code", ""), ("title", gettext_lazy("隐患名称"), "title", ""),
-    ("enterprise", gettext_lazy("单位"), "enterprise", ""), ("region", gettext_lazy("区划"), "region", ""),
-    ("sector", gettext_lazy("行业"), "sector", ""), ("level", gettext_lazy("等级"), "level", "-"),
-    ("status", gettext_lazy("状态"), "status", ""), ("found", gettext_lazy("发现日期"), "found_at", "-"),
-    ("deadline", gettext_lazy("整改期限"), "deadline", ""), ("overdue_days", gettext_lazy("逾期天数"), "overdue_days", "-"),
-)
 DEFAULT_ORDERING = "-found_at"  # hazards/selectors.py hazard_list
-# Column names of a ledger row, translated once per page (see _hazard_row.html).
-ROW_LABELS = {
-    **{key: label for key, label, _param, _first in LEDGER_COLUMNS},
-    "on_spot": gettext_lazy("立行立改"), "overdue": gettext_lazy("逾期"), "days": gettext_lazy("天"),
-    "workdays": gettext_lazy("个工作日"),
-}
 # The filter bar shows these; the rest are under "更多筛选". `enterprise` (an id) and
 # `region_exact` (a code) come from links (drill-down, to-do) and are kept as hidden fields.
 BAR_FILTERS = ("q", "status", "level", "overdue", "due_soon", "region")
@@ -77,7 +63,7 @@ def _columns(query, ordering: str) -> list[dict]:
     return columns
 
 
-def _filter_groups(filterset) -> dict:
+def _filter_groups(filterset, regions: list[dict]) -> dict:
     form = filterset.form
     bound = form.data if filterset.is_bound else {}
     shown = BAR_FILTERS + HIDDEN_FILTERS
@@ -85,9 +71,11 @@ def _filter_groups(filterset) -> dict:
                                                   if name not in shown + MORE_FIRST]
     # The order (set by a column header) alone does not open the disclosure.
     chosen = [field for field in more if field.name != "ordering" and bound and any(bound.getlist(field.name))]
+    # No region picker for a user without regions to pick (an enterprise contact).
+    bar = [form[name] for name in BAR_FILTERS if name != "region" or regions]
     return {
-        "bar": [form[name] for name in BAR_FILTERS],
-        "more": more,
+        "bar": filter_fields_html(bar, regions),
+        "more": filter_fields_html(more, regions),
         "hidden": [form[name] for name in HIDDEN_FILTERS if bound and bound.get(name)],
         "more_chosen": len(chosen),
         "more_open": bool(chosen) or any(field.errors for field in more),
@@ -148,17 +136,16 @@ def ledger(request):
     query = request.GET.copy()
     query.pop("page", None)
     ordering = (filterset.form.cleaned_data.get("ordering") or [""])[0] if filterset.is_bound and valid else ""
+    regions = [{"code": code, "name": name, "indent": "\u00a0\u00a0" * depth}
+               for code, name, depth in picker_regions(request.user, selected=request.GET.get("region", ""))]
     return render(request, "hazards/ledger.html", {
         "filter": filterset, "page": page, "query": query.urlencode(), "page_sizes": [
             {"size": size, "url": "?" + _with(query, page_size=str(size)), "current": size == paginator.per_page}
             for size in PAGE_SIZES],
         "page_links": [{"number": n, "url": "?" + _with(query, page=str(n)) if isinstance(n, int) else ""}
                        for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)],
-        "columns": _columns(query, ordering), **_filter_groups(filterset),
+        "columns": _columns(query, ordering), **_filter_groups(filterset, regions),
         "page_size_value": paginator.per_page if paginator.per_page != PAGE_SIZES[0] else "",
-        "regions": [{"code": code, "name": name, "indent": "\u00a0\u00a0" * depth}
-                    for code, name, depth in picker_regions(request.user, selected=request.GET.get("region", ""))],
-        "row_labels": {key: str(label) for key, label in ROW_LABELS.items()},
     }, status=200 if valid else 400)
 
 
