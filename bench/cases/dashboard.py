@@ -109,7 +109,7 @@ class ProvinceDashboardCold(ProvinceDashboard):
         from hazards.models import Hazard
 
         begin, stop = self.period.bounds()
-        self.touched = (Hazard.objects.filter(region_id__startswith="43", found_at__gte=begin, found_at__lt=stop)
+        self.touched = (Hazard.objects.filter(region__code__startswith="43", found_at__gte=begin, found_at__lt=stop)
                         .order_by().values_list("pk", flat=True)[:1].get())
         before = stats.rollup_version("43")
         self.before_code()
