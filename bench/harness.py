@@ -64,7 +64,9 @@ class Case:
     - code(): one call of the real code path (the Django test client as a browser would, or the
       service/selector as a job would); returns what to compare;
     - sql(cursor): one run of the bare SQL returning the same data, on a raw psycopg2 cursor;
-    - same(code_result, sql_result): True when both returned the same data.
+    - same(code_result, sql_result): True when both returned the same data;
+    - before_code(): optional, run before every code() call and not timed (e.g. a committed write
+      that makes the next call find no cached figures).
     """
 
     name = ""
@@ -78,6 +80,9 @@ class Case:
         pass
 
     def teardown(self) -> None:
+        pass
+
+    def before_code(self) -> None:
         pass
 
     def code(self) -> Any:
@@ -95,16 +100,19 @@ class Case:
         raw = connection.connection.cursor()
         try:
             for _ in range(self.warmup):
+                self.before_code()
                 code_result = self.code()
                 sql_result = self.sql(raw)
             if not self.same(code_result, sql_result):
                 result.notes.append("MISMATCH: the code path and the bare SQL returned different data")
+            self.before_code()
             with CaptureQueriesContext(connection) as captured:
                 self.code()
             result.queries = len(captured)
             code_times, sql_times, db_times = [], [], []
             for _ in range(self.iterations):
                 spent = [0.0]
+                self.before_code()
                 with connection.execute_wrapper(_timer(spent)):
                     t0 = time.perf_counter()
                     self.code()

@@ -90,4 +90,37 @@ class ProvinceDashboard(Case):
         return code_by_city == by_city and (f"{total:,}" in html or str(total) in html)
 
 
-CASES = [ProvinceDashboard()]
+# A change that counts nothing yet touches a hazard in scope, committed the way an inspector's edit
+# is: the triggers add it to `changes` of its city's "t" rows, so the rollup's version moves.
+TOUCH_SQL = "UPDATE hazards_hazard SET current_deadline = current_deadline WHERE id = %s"
+
+
+class ProvinceDashboardCold(ProvinceDashboard):
+    """The same page right after a committed change of a hazard in scope: the figures cache
+    (supervision/statistics.py FIGURES_CACHE) misses, the figures are read again from the rollup.
+    The write is made before each request, untimed; the bare SQL is the warm case's."""
+
+    name = "dashboard_province_cold"
+    title = "统计看板（HTML）：同上，每次请求前有一条已提交的隐患修改（缓存失效，冷路径）"
+    target_ms = 150
+
+    def setup(self):
+        super().setup()
+        from hazards.models import Hazard
+
+        begin, stop = self.period.bounds()
+        self.touched = (Hazard.objects.filter(region__code__startswith="43", found_at__gte=begin, found_at__lt=stop)
+                        .order_by().values_list("pk", flat=True)[:1].get())
+        before = stats.rollup_version("43")
+        self.before_code()
+        if stats.rollup_version("43") == before:
+            raise AssertionError("the committed write did not move the rollup's version: the case would be warm")
+
+    def before_code(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # autocommit: committed before the request
+            cursor.execute(TOUCH_SQL, [self.touched])
+
+
+CASES = [ProvinceDashboard(), ProvinceDashboardCold()]
