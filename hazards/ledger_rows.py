@@ -17,6 +17,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy
 
 from hazardtrack.dates import local_today
+from hazardtrack.url_patterns import id_pattern
 
 # The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
 # `ordering`), and the direction of the first click (dates and overdue days: newest/most first).
@@ -40,14 +41,12 @@ def hazard_rows_html(hazards: Iterable) -> SafeString:
     """The <tr> of each hazard, in order; labels translated once for the page."""
     labels = {key: escape(label) for key, label in ROW_LABELS.items()}
     today = local_today()
-    # One reverse() for the page: a hazard's address differs from another's only by its pk.
-    detail = reverse("hazards:detail", args=[0])
-    head, tail = detail.rsplit("0", 1)
-    return mark_safe("".join([_row(hazard, labels, today, head, tail) for hazard in hazards]))
+    detail = id_pattern(lambda pk: reverse("hazards:detail", args=[pk]))
+    return mark_safe("".join([_row(hazard, labels, today, detail) for hazard in hazards]))
 
 
-def _row(hazard, label: dict[str, str], today, head: str, tail: str) -> str:
-    url = escape(f"{head}{hazard.pk}{tail}")
+def _row(hazard, label: dict[str, str], today, detail: str) -> str:
+    url = escape(detail % hazard.pk)
     overdue = hazard.is_overdue(today)
     status = hazard.status
     enterprise = hazard.enterprise.name if hazard.enterprise is not None else ""
@@ -63,7 +62,7 @@ def _row(hazard, label: dict[str, str], today, head: str, tail: str) -> str:
         clock_html = ""
     if overdue:
         days = hazard.overdue_days  # may fetch the clock of a row that came without one
-        clock = getattr(hazard, "deadline_clock", None)
+        clock = getattr(hazard, "deadline_clock", None)  # ...so read it again
         overdue_days = f'{days} {label["workdays"] if clock is not None and clock.working else label["days"]}'
     else:
         overdue_days = _NONE

@@ -24,16 +24,9 @@ from rest_framework.fields import get_attribute
 from rest_framework.relations import Hyperlink, HyperlinkedIdentityField, PrimaryKeyRelatedField
 from rest_framework.reverse import reverse
 
+from hazardtrack.url_patterns import id_pattern
+
 Writer = Callable[[Any, "Shared"], Any]
-
-_MARKER = 987654321  # an id no URL pattern contains, replaced by each object's id
-
-
-def id_pattern(url_of: Callable[[int], str]) -> str:
-    """`url_of(pk)` for any pk as a %-pattern (`pattern % pk`): one `reverse` per response
-    instead of one per object, which for a timeline of hundreds of attachments is most of it."""
-    return url_of(_MARKER).replace("%", "%%").replace(str(_MARKER), "%d")
-
 
 class Shared:
     """What one response's fields share: the serializer instances whose methods give the

@@ -38,10 +38,10 @@ from hazards.models import (
     ResumeApplication,
 )
 from hazardtrack.dates import local_today
+from hazardtrack.url_patterns import id_pattern
 from hazards.transitions import available_transitions
 
 from . import detail_rows
-from .detail_rows import id_pattern
 
 
 def _absolute(request, url: str) -> str:
