@@ -119,6 +119,20 @@ def test_phone_rows_show_found_date_and_overdue_days(county):
     assert '<th scope="col"' in page and ">发现日期" in page and ">逾期天数" in page
 
 
+def test_typed_text_in_rows_and_filters_is_shown_as_text_not_markup(county, places):
+    """Titles, unit names and the typed search are user input: the rows and the filter fields
+    (written in Python, hazards/ledger_rows.py and ledger_filter_html.py) show them as text."""
+    unit = EnterpriseFactory(name='A&B <i>化工</i>', region=places["niangxi"])
+    HazardFactory(title='<script>alert(1)</script>"罐区', enterprise=unit, region=places["niangxi"])
+    page = _page(county.get(LEDGER, {"q": '<script>"x'}))
+    assert "<script>alert(1)" not in page and '<script>"x' not in page
+    page = _page(county.get(LEDGER))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;罐区</a></td>" in page
+    assert ">A&amp;B &lt;i&gt;化工&lt;/i&gt;</td>" in page
+    searched = _page(county.get(LEDGER, {"q": '罐区"><b>'}))
+    assert 'value="罐区&quot;&gt;&lt;b&gt;"' in searched and '罐区"><b>' not in searched
+
+
 # --- bad values: 400, the message beside its field -------------------------------------------
 
 BAD = {"found_after": "2026-13-01", "overdue": "yes", "region": "邵阳市", "due_within": "-1"}
