@@ -1,14 +1,16 @@
 """Reads of the hazard ledger. Every query starts from `Hazard.objects.visible_to(user)`."""
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections import defaultdict
+
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accounts.models import User
 from hazardtrack.dates import local_today
 
 from .choices import OPEN_STATUSES, HazardStatus
 from .filtersets import HazardFilterSet
-from .models import Attachment, Hazard, HazardEvent
+from .models import Attachment, Hazard, HazardEvent, ResumeApplication
 
 # The ledger's name among the lists that may be counted exactly (hazardtrack.pagination).
 LEDGER = "hazards.ledger"
@@ -58,13 +60,39 @@ def hazard_detail(*, user: User, pk: int) -> Hazard:
     queryset = hazard_queryset(user=user).select_related(
         "region", "sector", "enterprise", "source_department__region", "plan",
     ).prefetch_related(
-        Prefetch("events", queryset=HazardEvent.objects.select_related("actor").prefetch_related("attachments")),
+        Prefetch("events", queryset=HazardEvent.objects.select_related("actor")),
         Prefetch("attachments", queryset=Attachment.objects.all()),
         "extension_requests",
     )
     hazard = get_visible_or_404(queryset, user, pk=pk)
+    _attach_event_attachments(hazard)
+    if hazard.is_major:  # 申请复产 is a major hazard's (transitions.py): the page lists them, the guards read them
+        prefetch_related_objects([hazard], Prefetch("resume_applications",
+                                                    queryset=ResumeApplication.objects.with_people()))
     _attach_people(hazard)
     return hazard
+
+
+def _attach_event_attachments(hazard: Hazard) -> None:
+    """Each timeline event's attachments from the hazard's, fetched once (an event's attachments
+    are the hazard's: hazards/attachments.py stores them with both), in the same order."""
+    by_event = defaultdict(list)
+    for attachment in hazard.attachments.all():
+        if attachment.event_id is not None:
+            by_event[attachment.event_id].append(attachment)
+    event_field = Attachment._meta.get_field("event")
+    for event in hazard.events.all():
+        rows = by_event.get(event.pk, [])
+        for attachment in rows:
+            event_field.set_cached_value(attachment, event)
+        _set_prefetched(event, "attachments", rows)
+
+
+def _set_prefetched(instance: Model, relation: str, rows: list) -> None:
+    """Give `instance.<relation>.all()` the rows, as prefetch_related does when it has fetched them."""
+    prefetched = getattr(instance, relation).all()
+    prefetched._result_cache, prefetched._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = prefetched
 
 
 def _attach_people(hazard: Hazard) -> None:

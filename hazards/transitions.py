@@ -19,7 +19,7 @@ from accounts.choices import REGION_CODE_LENGTH, REGULATOR_ROLES, SUPERVISOR_ROL
 from accounts.jurisdiction import has_role, region_in_jurisdiction
 from hazardtrack.errors import DomainError
 
-from .choices import ExtensionStatus, HazardLevel, HazardStatus, ListingLevel, ResumeReviewStatus
+from .choices import AttachmentKind, ExtensionStatus, HazardLevel, HazardStatus, ListingLevel, ResumeReviewStatus
 from .models import Hazard
 
 S = HazardStatus
@@ -33,13 +33,29 @@ def _only_major(hazard: Hazard, user) -> None:
         raise DomainError("not_major", _("仅重大事故隐患需要此操作。"))
 
 
+def _first_related(hazard: Hazard, relation: str, field: str, **equal):
+    """`field` of the first of the hazard's `relation` rows whose fields equal `equal` (in the
+    relation's ordering), None when there is none. A hazard from `selectors.hazard_detail` has
+    the rows prefetched, so the actions a detail offers cost no statement; any other hazard (the
+    row a service has just locked, a form's) is asked in one small query."""
+    manager = getattr(hazard, relation)
+    if relation in getattr(hazard, "_prefetched_objects_cache", {}):
+        return next((getattr(row, field) for row in manager.all()
+                     if all(getattr(row, name) == value for name, value in equal.items())), None)
+    return manager.filter(**equal).values_list(field, flat=True).first()
+
+
+def _pending_extension(hazard: Hazard) -> bool:
+    return _first_related(hazard, "extension_requests", "pk", status=ExtensionStatus.PENDING) is not None
+
+
 def _no_pending_extension(hazard: Hazard, user) -> None:
-    if hazard.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+    if _pending_extension(hazard):
         raise DomainError("extension_pending", _("已有一条待审批的延期申请，请等待审批结果。"))
 
 
 def _has_pending_extension(hazard: Hazard, user) -> None:
-    if not hazard.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+    if not _pending_extension(hazard):
         raise DomainError("no_pending_extension", _("没有待审批的延期申请。"))
 
 
@@ -118,16 +134,18 @@ def _assessment_reported(hazard: Hazard, user) -> None:
         raise DomainError("no_assessment", _("申请复产前须提交整改评估报告。"))
 
 
+def _pending_resume_applicant(hazard: Hazard):
+    """Who submitted the application awaiting review (at most one: a constraint), or None."""
+    return _first_related(hazard, "resume_applications", "submitted_by_id", status=ResumeReviewStatus.PENDING)
+
+
 def _no_pending_resume(hazard: Hazard, user) -> None:
-    if hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING).exists():
+    if _pending_resume_applicant(hazard) is not None:
         raise DomainError("resume_pending", _("已有一份待审查的复产申请，请等待审查结果。"))
 
 
 def _pending_resume_of_another(hazard: Hazard, user) -> None:
-    applicant = (
-        hazard.resume_applications.filter(status=ResumeReviewStatus.PENDING)
-        .values_list("submitted_by_id", flat=True).first()
-    )
+    applicant = _pending_resume_applicant(hazard)
     if applicant is None:
         raise DomainError("no_pending_resume", _("没有待审查的复产申请。"))
     if applicant == user.pk:
@@ -147,7 +165,7 @@ def _evidence_present(hazard: Hazard, user) -> None:
     # 隐患不消除不销号: verified on site, and after-photos on record.
     if not hazard.verified_by_id:
         raise DomainError("not_verified", _("隐患尚未通过现场复查，不能销号。"))
-    if not hazard.attachments.filter(kind="after").exists():
+    if _first_related(hazard, "attachments", "pk", kind=AttachmentKind.AFTER) is None:
         raise DomainError("no_after_photo", _("没有整改后照片，不能销号。"))
     if hazard.level == HazardLevel.MAJOR and not hazard.assessment_report.strip():
         raise DomainError("no_assessment", _("重大事故隐患销号前须有整改评估报告。"))
@@ -243,36 +261,57 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def check_transition(hazard: Hazard, user, name: str) -> Transition:
-    """Raise a DomainError saying why `user` may not take `name` on `hazard` now."""
-    transition = TRANSITIONS[name]
+def _refusal(hazard: Hazard, user, transition: Transition) -> Callable[[], DomainError] | None:
+    """Why `user` may not take `transition` on `hazard` now, short of its guards, as a maker of
+    the error (a detail asks for every transition, and builds no message it does not show);
+    None when role, jurisdiction and status allow it."""
     if not has_role(user, transition.roles):
-        raise DomainError(
+        return lambda: DomainError(
             "role_not_allowed",
             _("您的角色（%(role)s）不能执行“%(action)s”。") % {"role": user.get_role_display(), "action": transition.label},
             status=403,
         )
     if user.role == Role.ENTERPRISE and hazard.enterprise_id != user.enterprise_id:
-        raise DomainError("out_of_jurisdiction", _("该隐患不属于您的单位。"), status=404)
+        return lambda: DomainError("out_of_jurisdiction", _("该隐患不属于您的单位。"), status=404)
     if user.role != Role.ENTERPRISE and not region_in_jurisdiction(user, hazard.region_id):
-        raise DomainError("out_of_jurisdiction", _("该隐患不在您的辖区内。"), status=404)
+        return lambda: DomainError("out_of_jurisdiction", _("该隐患不在您的辖区内。"), status=404)
     if hazard.status not in transition.sources:
-        if hazard.status in (S.SIGNED_OFF, S.REJECTED):
-            message = _("隐患已是“%(status)s”状态，不能再%(action)s。")
-        else:
-            message = _("%(rule)s（隐患当前状态：%(status)s）")
-        raise DomainError("invalid_state", message % {"rule": transition.refusal, "status": hazard.get_status_display(),
-                                                      "action": transition.label})
-    for guard in transition.guards:
-        guard(hazard, user)
+        def invalid_state() -> DomainError:
+            if hazard.status in (S.SIGNED_OFF, S.REJECTED):
+                message = _("隐患已是“%(status)s”状态，不能再%(action)s。")
+            else:
+                message = _("%(rule)s（隐患当前状态：%(status)s）")
+            return DomainError("invalid_state", message % {"rule": transition.refusal,
+                                                           "status": hazard.get_status_display(),
+                                                           "action": transition.label})
+        return invalid_state
+    return None
+
+
+def check_transition(hazard: Hazard, user, name: str) -> Transition:
+    """Raise a DomainError saying why `user` may not take `name` on `hazard` now."""
+    transition = TRANSITIONS[name]
+    refusal = _refusal(hazard, user, transition)
+    if refusal is not None:
+        raise refusal()
+    _run_guards(hazard, user, transition)
     return transition
 
 
+def _run_guards(hazard: Hazard, user, transition: Transition) -> None:
+    for guard in transition.guards:
+        guard(hazard, user)
+
+
 def available_transitions(hazard: Hazard, user) -> list[Transition]:
+    """The transitions `check_transition` would allow, in TRANSITIONS' order."""
     allowed = []
-    for name in TRANSITIONS:
+    for transition in TRANSITIONS.values():
+        if _refusal(hazard, user, transition) is not None:
+            continue
         try:
-            allowed.append(check_transition(hazard, user, name))
+            _run_guards(hazard, user, transition)
         except DomainError:
-            pass
+            continue
+        allowed.append(transition)
     return allowed

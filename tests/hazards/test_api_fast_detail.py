@@ -21,8 +21,9 @@ from rest_framework.test import APIClient, APIRequestFactory
 from hazards import services
 from hazards.api.serializers import HazardDetailSerializer
 from hazards.choices import HazardLevel, HazardSource, HazardStatus, ListingLevel
-from hazards.models import Hazard
+from hazards.models import Attachment, Hazard
 from hazards.selectors import hazard_detail
+from hazards.transitions import available_transitions
 from tests import factories
 from tests.factories import HazardFactory, days_from_today, photo
 from tests.hazards.test_lifecycle import fresh
@@ -141,3 +142,42 @@ def test_the_detail_shows_every_part_of_the_hazard(people):
     duplicate = client.get(f"/api/hazards/{duplicate.pk}/").json()
     assert duplicate["duplicate_of"] == roadside.pk
     assert isinstance(datetime.datetime.fromisoformat(duplicate["created_at"]), datetime.datetime)
+
+
+def test_the_detail_offers_the_actions_the_services_would_allow(people, django_assert_num_queries):
+    """The offered actions read the rows the detail prefetched (pending extension and resume
+    applications, after-photos); on a hazard fetched alone the same guards ask the database.
+    Both give the same actions, whatever the hazard and whoever looks — and the detail's own
+    answer costs no statement."""
+    hazards = hazards_in_every_state(people)
+    offered = set()
+    for viewer in (people.supervisor, people.contact, people.city_supervisor, people.inspector):
+        for hazard in hazards:
+            if not Hazard.objects.visible_to(viewer).filter(pk=hazard.pk).exists():
+                continue
+            detail = hazard_detail(user=viewer, pk=hazard.pk)
+            with django_assert_num_queries(0):
+                from_prefetched = [t.name for t in available_transitions(detail, viewer)]
+            alone = [t.name for t in available_transitions(Hazard.objects.get(pk=hazard.pk), viewer)]
+            assert from_prefetched == alone, (hazard.pk, viewer.username)
+            offered.update(from_prefetched)
+    # The guards that read related rows were each reached, allowing and refusing.
+    assert {"request_extension", "decide_extension", "review_resume", "verify", "sign_off"} <= offered
+
+
+def test_each_timeline_event_shows_its_own_attachments(people):
+    """The detail fetches a hazard's attachments once and hands each event its own: the same
+    rows, in the same order, as the event's attachments in the database."""
+    client = APIClient()
+    client.force_authenticate(people.supervisor)
+    events_with_attachments = 0
+    for hazard in hazards_in_every_state(people):
+        body = client.get(f"/api/hazards/{hazard.pk}/").json()
+        for event in body["events"]:
+            stored = list(Attachment.objects.filter(event_id=event["id"]).order_by("uploaded_at", "id")
+                          .values_list("id", flat=True))
+            assert [a["id"] for a in event["attachments"]] == stored
+            events_with_attachments += bool(stored)
+        assert [a["id"] for a in body["attachments"]] == list(
+            Attachment.objects.filter(hazard=hazard).order_by("uploaded_at", "id").values_list("id", flat=True))
+    assert events_with_attachments >= 17  # the reported photos, the rectifications' after-photos, the history's 15

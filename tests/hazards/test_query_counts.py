@@ -160,3 +160,63 @@ def test_detail_api_costs_the_same_queries_for_10_and_100_timeline_events(county
     large = queries_of(client, f"/api/hazards/{large_hazard.pk}/")
     assert large == small
     assert len(client.get(f"/api/hazards/{large_hazard.pk}/").json()["events"]) == 100
+
+
+def with_pending_extension(hazard: Hazard, contact) -> Hazard:
+    ExtensionRequest.objects.create(hazard=hazard, requested_by=contact, reason="施工队伍未进场",
+                                    previous_deadline=hazard.current_deadline, requested_deadline=days_from_today(40))
+    return hazard
+
+
+def detail_statements(client, hazard: Hazard) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/api/hazards/{hazard.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    # The offered actions were decided on the prefetched rows: a supervisor decides the pending
+    # extension, and nobody may ask for a second one.
+    assert "decide_extension" in body["available_transitions"]
+    assert "request_extension" not in body["available_transitions"]
+    return [query["sql"] for query in captured]
+
+
+def test_detail_api_statements_for_a_hazard_with_timeline_attachments_and_an_extension_request(county_supervisor):
+    """Exactly six statements, the same for a timeline of 10 events as of 60: the hazard with its
+    joins, its events with their actors, its attachments (once: the events' are among them), its
+    extension requests, its resume applications, its deadline clock. Neither the pending-extension
+    guards nor the attachments are asked again."""
+    contact = enterprise_contact(EnterpriseFactory())
+    client = api_client(county_supervisor)
+    small = with_pending_extension(hazard_with_history(10, county_supervisor, contact), contact)
+    large = with_pending_extension(hazard_with_history(60, county_supervisor, contact), contact)
+    statements = detail_statements(client, small)
+    assert len(statements) == 6, "\n".join(statements)
+    assert len(detail_statements(client, large)) == 6
+    assert sum('FROM "hazards_attachment"' in sql for sql in statements) == 1
+    assert sum('FROM "hazards_extensionrequest"' in sql for sql in statements) == 1
+    body = client.get(f"/api/hazards/{large.pk}/").json()
+    assert len(body["events"]) == 60 and len(body["attachments"]) == 60
+    assert all(len(event["attachments"]) == 1 for event in body["events"])
+
+
+def test_detail_api_statements_for_a_major_hazard_awaiting_sign_off_and_resume_review(county_supervisor):
+    """A major hazard, verified, production suspended, a resume application pending: the resume
+    and sign-off guards read the prefetched applications and after-photos — still six
+    statements, the people named on the hazard in one of them, with a real session two more
+    (the session and its user)."""
+    from hazards.models import ResumeApplication
+
+    contact = enterprise_contact(EnterpriseFactory())
+    hazard = hazard_with_history(12, county_supervisor, contact)
+    Hazard.objects.filter(pk=hazard.pk).update(
+        level="major", status=HazardStatus.VERIFIED, production_suspended=True, assessment_report="评估合格",
+        verified_by=county_supervisor, rectification_reported_by=contact, found_by=county_supervisor)
+    Attachment.objects.filter(hazard=hazard).update(kind="after")
+    ResumeApplication.objects.create(hazard=hazard, submitted_by=contact, content="申请复产",
+                                     review_due=days_from_today(10))
+    with CaptureQueriesContext(connection) as captured:
+        body = api_client(county_supervisor).get(f"/api/hazards/{hazard.pk}/").json()
+    assert body["available_transitions"] == ["review_resume"]  # sign-off waits for the review
+    assert [a["status"] for a in body["resume_applications"]] == ["pending"]
+    assert len(captured) == 6, "\n".join(q["sql"] for q in captured)
+    assert queries_of(logged_in(county_supervisor), f"/api/hazards/{hazard.pk}/") == 8
