@@ -305,7 +305,9 @@ class HazardDetailSerializer(HazardListSerializer):
 
     @extend_schema_field(ListingSerializer(allow_null=True))
     def get_listing(self, obj: Hazard) -> dict | None:
-        return ListingSerializer(obj).data if obj.listing_level else None
+        # Written as detail_rows writes the rest (DRF's generic path built its four fields again
+        # for every detail); tests/hazards/test_api_fast_detail.py holds it equal to that path.
+        return detail_rows.write(ListingSerializer(), obj) if obj.listing_level else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj: Hazard) -> list[str]:

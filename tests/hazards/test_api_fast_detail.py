@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from hazards import services
-from hazards.api.serializers import HazardDetailSerializer
+from hazards.api.serializers import HazardDetailSerializer, ListingSerializer
 from hazards.choices import HazardLevel, HazardSource, HazardStatus, ListingLevel
 from hazards.models import Attachment, Hazard
 from hazards.selectors import hazard_detail
@@ -181,3 +181,19 @@ def test_each_timeline_event_shows_its_own_attachments(people):
         assert [a["id"] for a in body["attachments"]] == list(
             Attachment.objects.filter(hazard=hazard).order_by("uploaded_at", "id").values_list("id", flat=True))
     assert events_with_attachments >= 17  # the reported photos, the rectifications' after-photos, the history's 15
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_listing_is_what_the_generic_serializer_writes(people, language):
+    """The detail's 挂牌督办 block is written directly too: the same as ListingSerializer's
+    generic output, for a county listing with its document and date and a city one without."""
+    county = rectification_reported(people)
+    city = rectification_reported(people, suspended=False, listing=ListingLevel.CITY)
+    Hazard.objects.filter(pk=city.pk).update(listing_doc_no="", listing_date=None)
+    with translation.override(language):
+        for hazard in (Hazard.objects.get(pk=county.pk), Hazard.objects.get(pk=city.pk)):
+            serializer = HazardDetailSerializer(context={})
+            fast = serializer.get_listing(hazard)
+            assert fast == generic(ListingSerializer(), hazard)
+            assert JSONRenderer().render(fast) == JSONRenderer().render(generic(ListingSerializer(), hazard))
+            assert fast["level_label"] == str(ListingLevel(hazard.listing_level).label)
