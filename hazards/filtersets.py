@@ -15,7 +15,7 @@ from accounts.jurisdiction import has_role, region_prefix
 from accounts.selectors import regions_named
 from accounts.models import Sector
 from hazardtrack.dates import local_today
-from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter, ReusableFormFilterSet
+from hazardtrack.filters import DAYS_MAX, DateFilter, IntegerFilter, ModelMultipleChoiceFilter, ReusableFormFilterSet
 from hazardtrack.filters import ordering_label
 
 from .choices import (RECTIFIED_STATUSES, ExtensionStatus, HazardCategory, HazardLevel, HazardSource, HazardStatus,
@@ -149,8 +149,8 @@ class HazardFilterSet(ReusableFormFilterSet):
     # A code (shared links, to-do items, the picker's values) or a name of the user's subtree.
     region = RegionFilter(method="filter_region", label=_("所属区划（含下级）"))
     # distinct=False: plain columns, no join that could repeat a row (DISTINCT would sort every match).
-    sector = django_filters.ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业领域"), distinct=False,
-                                                      widget=CompactSelectMultiple(empty_label=_("全部行业")))
+    sector = ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业领域"), distinct=False,
+                                       widget=CompactSelectMultiple(empty_label=_("全部行业")))
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("隐患等级"), empty_label=_("全部等级"))
     status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices, label=_("状态"), distinct=False,
                                                  widget=CompactSelectMultiple(empty_label=_("全部状态")))

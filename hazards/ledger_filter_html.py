@@ -7,16 +7,30 @@ that failed, aria-invalid / aria-describedby, ids — (`Widget.get_context`,
 `BoundField.build_widget_attrs`, `BoundField.label_tag`'s rules); only the markup of Django's
 select / input templates is written out here, character for character. A widget of another
 kind is rendered by Django as before.
+
+A select whose choices are constants (the choices lists of hazards/choices.py, shared by every
+form the filterset builds — hazardtrack/filters.py `_LightlyCopiedFields`) is rendered once per
+process for each language, value and attributes, and kept (`_SELECTS`). Choices read from the
+database (a ModelChoiceIterator: sectors) and the region picker (the user's jurisdiction, read
+per request) are never kept.
 """
 from __future__ import annotations
 
+import html
+
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.html import conditional_escape as escape  # as the template engine: safe text stays as it is
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from django_filters.fields import ChoiceIterator
 
 SELECT = "django/forms/widgets/select.html"
 INPUTS = {f"django/forms/widgets/{kind}.html" for kind in ("input", "text", "date", "number", "email", "search")}
+# (language, choices, widget, name, values, attributes) → (the choices, the <select>): bounded,
+# since the values come from the query string; emptied when full.
+_SELECTS: dict[tuple, tuple[object, str]] = {}
+SELECTS_MAX = 2000
 
 
 def filter_fields_html(fields, regions: list[dict]) -> SafeString:
@@ -30,8 +44,9 @@ def _field(field, regions: list[dict]) -> str:
     invalid = f' aria-invalid="true" aria-describedby="{auto_id}_error"' if errors else ""
     if field.name == "region":
         value = field.value()
-        options = "".join([f'<option value="{escape(r["code"])}"{" selected" if r["code"] == value else ""}>'
-                           f'{escape(r["indent"])}{escape(r["name"])}</option>' for r in regions])
+        text = html.escape  # codes and names are plain str: what conditional_escape does, without its wrappers
+        options = "".join([f'<option value="{text(r["code"])}"{" selected" if r["code"] == value else ""}>'
+                           f'{text(r["indent"])}{text(r["name"])}</option>' for r in regions])
         body = (f'{_label(field)}\n  <select name="region" id="{auto_id}"{invalid}>\n'
                 f'    <option value="">{escape(gettext("全部区划"))}</option>\n    {options}\n  </select>')
     elif field.name == "enterprise_name":
@@ -63,11 +78,42 @@ def _widget(field) -> str:
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
+    if widget.template_name != SELECT:
+        context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+        value = "" if context["value"] is None else f' value="{escape(context["value"])}"'
+        return f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value}{_attrs(context["attrs"])}>'
+    choices = _constant_choices(widget)
+    if choices is None:
+        return _select(field, widget, attrs)
+    try:
+        key = (get_language(), id(choices), type(widget), str(getattr(widget, "empty_label", None) or ""),
+               field.html_name, tuple(widget.format_value(field.value())), tuple(widget.attrs.items()),
+               tuple(attrs.items()))
+        kept = _SELECTS.get(key)
+    except TypeError:  # an attribute that cannot be a key: render it each time
+        return _select(field, widget, attrs)
+    if kept is not None and kept[0] is choices:
+        return kept[1]
+    markup = _select(field, widget, attrs)
+    if len(_SELECTS) >= SELECTS_MAX:
+        _SELECTS.clear()
+    _SELECTS[key] = (choices, markup)  # the entry holds its choices: their id is not reused meanwhile
+    return markup
+
+
+def _constant_choices(widget):
+    """The widget's choices if they are constants (a list or tuple, or django-filter's wrapper of
+    one, which adds the field's constant empty label); None for choices that read the database."""
+    choices = widget.choices
+    inner = choices.choices if isinstance(choices, ChoiceIterator) else choices
+    if isinstance(inner, ModelChoiceIterator) or not isinstance(inner, (list, tuple)):
+        return None
+    return choices
+
+
+def _select(field, widget, attrs: dict) -> str:
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
     head = f'name="{escape(context["name"])}"'
-    if widget.template_name != SELECT:
-        value = "" if context["value"] is None else f' value="{escape(context["value"])}"'
-        return f'<input type="{escape(context["type"])}" {head}{value}{_attrs(context["attrs"])}>'
     options = []
     for group_name, group, _index in context["optgroups"]:
         if group_name:  # no filter groups its choices; Django knows how

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from hazardtrack.dates import local_today
 from hazardtrack.url_patterns import id_pattern
 
+from .choices import HazardLevel, HazardStatus
+
 # The ledger's columns: key, header, the ordering parameter that sorts by it (HazardFilterSet
 # `ordering`), and the direction of the first click (dates and overdue days: newest/most first).
 # The header of a column is also its cells' data-label (phones show rows as cards).
@@ -37,15 +39,24 @@ ROW_LABELS = {
 _NONE = "—"
 
 
+def _escaped_labels(labels) -> dict[str, str]:
+    """Each lazy label translated (str) and escaped once: `escape` of a lazy string is lazy
+    again, and would be translated anew in every row's f-string."""
+    return {key: escape(str(label)) for key, label in labels}
+
+
 def hazard_rows_html(hazards: Iterable) -> SafeString:
     """The <tr> of each hazard, in order; labels translated once for the page."""
-    labels = {key: escape(label) for key, label in ROW_LABELS.items()}
+    labels = _escaped_labels(ROW_LABELS.items())
+    # What get_level_display / get_status_display show (the stored value when it has no label),
+    # looked up per row instead of rebuilding the field's choices dict and translating each time.
+    labels["levels"], labels["statuses"] = _escaped_labels(HazardLevel.choices), _escaped_labels(HazardStatus.choices)
     today = local_today()
     detail = id_pattern(lambda pk: reverse("hazards:detail", args=[pk]))
     return mark_safe("".join([_row(hazard, labels, today, detail) for hazard in hazards]))
 
 
-def _row(hazard, label: dict[str, str], today, detail: str) -> str:
+def _row(hazard, label: dict, today, detail: str) -> str:
     url = escape(detail % hazard.pk)
     overdue = hazard.is_overdue(today)
     status = hazard.status
@@ -74,9 +85,9 @@ def _row(hazard, label: dict[str, str], today, detail: str) -> str:
         f'  <td data-label="{label["region"]}">{escape(hazard.region.name)}</td>\n'
         f'  <td data-label="{label["sector"]}">{escape(hazard.sector)}</td>\n'
         f'  <td data-label="{label["level"]}"><span class="badge level-{escape(hazard.level)}">'
-        f'{escape(hazard.get_level_display())}</span></td>\n'
+        f'{label["levels"].get(hazard.level, escape(hazard.level))}</span></td>\n'
         f'  <td data-label="{label["status"]}"><span class="badge st-{escape(status)}">'
-        f'{escape(hazard.get_status_display())}</span>{on_spot}</td>\n'
+        f'{label["statuses"].get(status, escape(status))}</span>{on_spot}</td>\n'
         f'  <td data-label="{label["found"]}">{localtime(hazard.found_at).date().isoformat()}</td>\n'
         f'  <td data-label="{label["deadline"]}">{deadline.isoformat() if deadline else _NONE}{clock_html}</td>\n'
         f'  <td data-label="{label["overdue_days"]}" class="num">{overdue_days}</td>\n'

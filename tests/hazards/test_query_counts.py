@@ -106,6 +106,20 @@ def test_ledger_page_costs_the_same_queries_for_20_and_100_rows(county_superviso
     assert large == small
 
 
+def test_the_ledger_page_asks_nine_statements_whatever_its_size(county_supervisor):
+    """The bench case (bench/cases/ledger.py ledger_page): session, user, count (rollup), page,
+    deadline clocks, region picker, sectors, bell, the user's region (top bar) — issue #18."""
+    client = logged_in(county_supervisor)
+    running_hazards(120)
+    queries_of(client, "/hazards/", LEDGER_FILTERS)  # the session's first renewal is not the page's cost
+    for size in (20, 100):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/hazards/", {**LEDGER_FILTERS, "page_size": size}).content.decode()
+        assert page.count('<tr class="status-') == size
+        assert page.count('data-testid="deadline-clock"') == size  # every row's clock, none asked per row
+        assert len(captured) == 9, "\n".join(q["sql"] for q in captured.captured_queries)
+
+
 def test_ledger_search_costs_the_same_queries_for_10_and_100_matches(county_supervisor):
     client = api_client(county_supervisor)
     running_hazards(10, description="配电箱未可靠接地")
