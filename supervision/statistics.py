@@ -35,7 +35,8 @@ from typing import Iterable
 from urllib.parse import urlencode
 
 from django.db import connections, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
+from django.db.models import (BigIntegerField, Case, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet,
+                              Sum, Value, When)
 from django.db.models.functions import Substr, TruncMonth, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -252,11 +253,16 @@ def cube_queryset(queryset: QuerySet[Hazard], *, child_length: int | None, today
 
 @dataclass
 class Cube:
-    """The groups of `cube_queryset`, and their sums along each dimension."""
+    """The groups of `cube_queryset`, and their sums along each dimension; or only the sums, when
+    the database summed them (Cube.summed: the rollup's GROUPING SETS), and `rows` is None."""
 
-    rows: list[tuple[dict, Figures]]
+    rows: list[tuple[dict, Figures]] | None
     # The sums, computed once (a cached cube serves many pages); read-only for the callers.
     _sums: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def summed(cls, *, total: Figures, by: dict[str, dict[str, Figures]]) -> "Cube":
+        return cls(rows=None, _sums={"": total, **by})
 
     def total(self) -> Figures:
         if "" not in self._sums:
@@ -307,15 +313,23 @@ class DashboardFigures:
 # workers made cheap enough that the planner splits the scan and the partial aggregates of a
 # province's year (~260,000 rows, measured 1.06 s alone → 0.53 s with 2 workers; docs/scaling.md).
 # One statement (set_config(..., true) is SET LOCAL), so the settings cost one round trip.
-STATISTICS_SESSION = (
-    "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true), "
-    "set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.01', true)",
-)
+_SESSION_MEMORY = {"work_mem": "64MB", "jit": "off"}
+_SESSION_PARALLEL = {"parallel_setup_cost": "100", "parallel_tuple_cost": "0.01"}
 
 
-def _statistics_session(connection) -> None:
+def _set_local(settings: dict[str, str]) -> str:
+    return "SELECT " + ", ".join(f"set_config('{name}', '{value}', true)" for name, value in settings.items())
+
+
+STATISTICS_SESSION = (_set_local({**_SESSION_MEMORY, **_SESSION_PARALLEL}),)
+# The rollup's statement reads ~30,000 small rows of the rollup and an index: no parallel workers
+# (measured 100 ms with the cheap ones against 60 ms without, load 10; bench/results/i18_dash2.md).
+ROLLUP_SESSION = (_set_local(_SESSION_MEMORY),)
+
+
+def _statistics_session(connection, session: tuple[str, ...] = STATISTICS_SESSION) -> None:
     with connection.cursor() as cursor:
-        for statement in STATISTICS_SESSION:
+        for statement in session:
             cursor.execute(statement)
 
 
@@ -325,7 +339,8 @@ def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Pe
     three aggregate statements, whatever the number of regions.
 
     On PostgreSQL, given the `user` whose jurisdiction `visible` is, the figures are read from
-    the rollup (supervision.HazardRollup) with overdue counted live: six small statements,
+    the rollup (supervision.HazardRollup) with overdue counted live: the rollup's version, the
+    session settings and ONE statement (_dashboard_statement) that sums the cube by dimension,
     whatever the number of hazards; and when no transaction of the caller's is open, kept per
     process under the rollup's version (rollup_version: no cached figure outlives a committed
     change of the hazards it counts). SQLite (the embedded default) reads the live aggregate."""
@@ -346,7 +361,7 @@ def dashboard_figures(visible: QuerySet[Hazard], *, region_code: str, period: Pe
                        today, rollup_version(prefix, using=visible.db))
                 if (cached := FIGURES_CACHE.get(key)) is not None:
                     return cached
-            _statistics_session(connection)
+            _statistics_session(connection, ROLLUP_SESSION)
             result = _rollup_dashboard(scope, last_year, prefix=prefix, region_code=region_code, period=period,
                                        granularity=granularity, today=today, using=visible.db)
             if key is not None:
@@ -468,46 +483,68 @@ def rollup_row_measures(time_zone: str) -> dict[str, str]:
     return measures
 
 
-def _column_sum(statuses, *, level: str | None = None) -> Sum:
+def _columns(statuses):
     expression = None
     for status in statuses:
         term = F(ROLLUP_STATUS_COLUMNS[status])
         expression = term if expression is None else expression + term
-    return Sum(expression, filter=Q(level=level) if level else None)
+    return expression
 
 
-def rollup_aggregates() -> dict:
-    """The counts of `aggregates()` from rollup rows (without overdue, counted live)."""
+def _column_sum(statuses) -> Sum:
+    return Sum(_columns(statuses))
+
+
+def rollup_measures() -> dict[str, tuple]:
+    """The counts of `aggregates()` on one rollup row (without overdue, counted live), each as
+    (expression, the rows it counts on: None for all)."""
     counted = [s for s in HazardStatus if s != HazardStatus.REJECTED]
-    major = HazardLevel.MAJOR
     return {
-        "found": _column_sum(counted),
-        "rectified": _column_sum(RECTIFIED_STATUSES),
-        "signed_off": _column_sum([HazardStatus.SIGNED_OFF]),
-        "on_time": Sum("on_time"),
-        "close_us": Sum("close_us"),
-        "major_found": _column_sum(counted, level=major),
-        "major_listed": Sum("listed", filter=MAJOR),
-        "major_signed_off": _column_sum([HazardStatus.SIGNED_OFF], level=major),
-        "running": _column_sum(DEADLINE_RUNNING_STATUSES),
-        "major_running": _column_sum(DEADLINE_RUNNING_STATUSES, level=major),
+        "found": (_columns(counted), None),
+        "rectified": (_columns(RECTIFIED_STATUSES), None),
+        "signed_off": (_columns([HazardStatus.SIGNED_OFF]), None),
+        "on_time": (F("on_time"), None),
+        "close_us": (F("close_us"), None),
+        "major_found": (_columns(counted), MAJOR),
+        "major_listed": (F("listed"), MAJOR),
+        "major_signed_off": (_columns([HazardStatus.SIGNED_OFF]), MAJOR),
+        "running": (_columns(DEADLINE_RUNNING_STATUSES), None),
+        "major_running": (_columns(DEADLINE_RUNNING_STATUSES), MAJOR),
     }
 
 
-def not_yet_due_q(today: datetime.date) -> Q:
-    """The hazards whose deadline runs and that are not overdue: with overdue_q(), all of them."""
-    return Q(status__in=DEADLINE_RUNNING_STATUSES) & (Q(current_deadline__gte=today) | Q(current_deadline__isnull=True))
+ADDS = "adds_"  # rollup_row_measures_of(): some counts are named like the rollup's columns
 
 
-NOT_YET_DUE = {"not_due": Count("pk"), "major_not_due": Count("pk", filter=MAJOR)}
+def rollup_row_measures_of(rows: QuerySet) -> QuerySet:
+    """The rollup rows annotated with what each adds to every count of rollup_measures(), as
+    ADDS + the count's name."""
+    return rows.annotate(**{
+        ADDS + name: expression if where is None
+        else Case(When(where, then=expression), default=Value(0), output_field=BigIntegerField())
+        for name, (expression, where) in rollup_measures().items()})
 
 
-def _rollup_figures(row: dict, not_due: dict | None = None) -> Figures:
-    """Figures of summed rollup columns, `not_due` the live NOT_YET_DUE counts of the same cell."""
-    row, not_due = dict(row), not_due or {}
-    row["close_time"] = datetime.timedelta(microseconds=row.pop("close_us") or 0)
-    row["overdue"] = (row.pop("running") or 0) - not_due.get("not_due", 0)
-    row["major_overdue"] = (row.pop("major_running") or 0) - not_due.get("major_not_due", 0)
+def not_yet_due_branches(today: datetime.date) -> tuple[Q, Q]:
+    """The hazards whose deadline runs and that are not overdue (with overdue_q(), all of them),
+    as two disjoint conditions: a deadline today or later, or none. Each alone reads the partial
+    index hazard_overdue_statistics index-only; their OR would make the planner scan it whole
+    and fetch the rows (measured 97 ms against 9 ms at 1,000,000, bench/results/i18_dash2.md)."""
+    running = Q(status__in=DEADLINE_RUNNING_STATUSES)
+    return running & Q(current_deadline__gte=today), running & Q(current_deadline__isnull=True)
+
+
+# Not count(id): the id is not in the index hazard_overdue_statistics, and reading it would fetch
+# every row from the table (level is in it, and never NULL).
+NOT_YET_DUE = {"not_due": Count("*"), "major_not_due": Count("level", filter=MAJOR)}
+
+
+def _rollup_figures(row: dict) -> Figures:
+    """Figures of summed rollup columns and the live NOT_YET_DUE counts of the same cell."""
+    row = {name: int(value or 0) for name, value in row.items()}
+    row["close_time"] = datetime.timedelta(microseconds=row.pop("close_us"))
+    row["overdue"] = row.pop("running") - row.pop("not_due")
+    row["major_overdue"] = row.pop("major_running") - row.pop("major_not_due")
     return Figures.from_row(row)
 
 
@@ -585,6 +622,11 @@ def _month_span(period: Period) -> tuple[datetime.date, datetime.date] | None:
     return (first, stop) if first < stop else None
 
 
+def _rollup_months(prefix: str, months: bool) -> bool:
+    """Whether rollup_rows() reads "m" (and "t") rows: months are rolled up per city and wider."""
+    return months and len(prefix) <= ROLLUP_MONTH_REGION_LENGTH
+
+
 def rollup_rows(prefix: str, period: Period, *, months: bool, using: str = "default"):
     """The rollup rows covering exactly the hazards found in the period in the prefix's subtree:
     whole months from "m" rows (when `months` and the prefix is a city or wider; all time from
@@ -594,7 +636,7 @@ def rollup_rows(prefix: str, period: Period, *, months: bool, using: str = "defa
     rows = HazardRollup.objects.using(using).order_by()
     if prefix:
         rows = rows.filter(region__startswith=prefix)
-    coarse = months and len(prefix) <= ROLLUP_MONTH_REGION_LENGTH
+    coarse = _rollup_months(prefix, months)
     if coarse and period.start <= ROLLUP_ALL_TIME and period.end >= LEDGER_NO_END:
         return rows.filter(grain="t")
     span = _month_span(period) if coarse else None
@@ -606,41 +648,92 @@ def rollup_rows(prefix: str, period: Period, *, months: bool, using: str = "defa
                        | Q(grain="d", day__gte=stop, day__lte=period.end))
 
 
-def _not_yet_due(queryset: QuerySet[Hazard], today: datetime.date) -> QuerySet[Hazard]:
-    return queryset.order_by().filter(not_yet_due_q(today))
+# The groupings of the dashboard's statement (GROUPING SETS), each within one part: the part's
+# whole and each of these alone — the cube's sums by dimension (Cube.by) and the trend's buckets.
+DASHBOARD_GROUPINGS = (*CUBE_DIMENSIONS, "bucket")
+_WHOLE = (1 << len(DASHBOARD_GROUPINGS)) - 1  # GROUPING(...) of the part's whole: every bit set
+_GROUPED_BY = {_WHOLE: "", **{_WHOLE ^ (1 << (len(DASHBOARD_GROUPINGS) - 1 - i)): name
+                              for i, name in enumerate(DASHBOARD_GROUPINGS)}}
+
+
+def _dashboard_statement(parts: list[tuple[str, QuerySet, QuerySet, bool]], *, child_length: int,
+                         granularity: str, today: datetime.date) -> tuple[str, list]:
+    """ONE statement of every figure of the parts (name, rollup rows, hazards in scope, whether
+    its whole alone is read): what each rollup row adds (rollup_row_measures_of) and the live
+    counts of the not yet due hazards (not_yet_due_branches, one UNION ALL branch each, grouped
+    like the rollup's rows; a whole part's branches summed first), summed per part over
+    DASHBOARD_GROUPINGS. Groups with nothing found are left out, as a cube's groups are (a cell
+    of rejected hazards only, or emptied by changes)."""
+    trunc = TREND_GRANULARITY[granularity]
+    rollup_sums, live_sums = list(rollup_measures()), list(NOT_YET_DUE)
+    branches, params = [], []
+
+    def add(part: str, queryset: QuerySet, columns: dict[str, str], *, whole: bool) -> None:
+        sql, branch_params = queryset.query.sql_with_params()
+        dims = ", ".join(f"NULL AS {name}" if whole else name for name in CUBE_DIMENSIONS)
+        # One type per column for every branch (a numeric one would make every row's sum numeric,
+        # measured 2x slower): counts are bigint, the total duration numeric (a province's
+        # microseconds may pass bigint's range).
+        measured = ", ".join(f"{columns.get(name, 0)}::{'numeric' if name == 'close_us' else 'bigint'} AS {name}"
+                             for name in (*rollup_sums, *live_sums))
+        branches.append(f"SELECT %s AS part, {dims}, {'NULL' if whole else 'bucket'}::date AS bucket, {measured} "
+                        f"FROM ({sql}) AS b")
+        params.extend([part, *branch_params])
+
+    for part, rows, scope, whole in parts:
+        rows = rollup_row_measures_of(rows)
+        if whole:
+            rows = rows.values(whole=Value(1)).annotate(**{name: Sum(f"{ADDS}{name}") for name in rollup_sums})
+            add(part, rows, {name: name for name in rollup_sums}, whole=True)
+        else:
+            add(part, rows.annotate(child=Substr("region", 1, child_length), sector_id=F("sector"), bucket=trunc("day"))
+                .values(*CUBE_DIMENSIONS, "bucket", *(f"{ADDS}{name}" for name in rollup_sums)),
+                {name: f"{ADDS}{name}" for name in rollup_sums}, whole=False)
+        for branch in not_yet_due_branches(today):
+            live = scope.order_by().filter(branch)
+            if whole:
+                live = live.values(whole=Value(1))
+            else:
+                live = (live.annotate(child=Substr("region_id", 1, child_length), bucket=trunc("found_at"))
+                        .values(*CUBE_DIMENSIONS, "bucket"))
+            add(part, live.annotate(**NOT_YET_DUE), {name: name for name in live_sums}, whole=whole)
+    groupings = ", ".join(["(part)", *(f"(part, {name})" for name in DASHBOARD_GROUPINGS)])
+    sums = ", ".join(f"sum({name}) AS {name}" for name in (*rollup_sums, *live_sums))
+    union = " UNION ALL ".join(branches)
+    return (f"SELECT part, GROUPING({', '.join(DASHBOARD_GROUPINGS)}) AS grouping, "
+            f"{', '.join(DASHBOARD_GROUPINGS)}, {sums} FROM ({union}) AS u "
+            f"GROUP BY GROUPING SETS ({groupings}) HAVING sum(found) <> 0"), params
 
 
 def _rollup_dashboard(scope: QuerySet[Hazard], last_year: QuerySet[Hazard], *, prefix: str, region_code: str,
                       period: Period, granularity: str, today: datetime.date, using: str) -> DashboardFigures:
-    """dashboard_figures() from the rollup: per statement, the rollup's sums and the live
-    counts of the not yet due hazards, grouped alike."""
+    """dashboard_figures() from the rollup, in one statement (_dashboard_statement): the cube's
+    sums by dimension, last year's totals and the trend, overdue = running − not yet due (live).
+    The cube and the trend share their part when they read the same rollup rows."""
     child_length = child_code_length(region_code) or 0
-    months = child_length <= ROLLUP_MONTH_REGION_LENGTH
-    dims = ("child", "sector", "source", "level")
-    not_due = {(r["child"], r["sector_id"], r["source"], r["level"]): r
-               for r in _not_yet_due(scope, today).annotate(child=Substr("region_id", 1, child_length))
-               .values(*CUBE_DIMENSIONS).annotate(**NOT_YET_DUE)}
-    rows = []
-    for row in (rollup_rows(prefix, period, months=months, using=using)
-                .annotate(child=Substr("region", 1, child_length)).values(*dims).annotate(**rollup_aggregates())):
-        key = tuple(row.pop(d) for d in dims)
-        if row["found"]:  # a cell of rejected hazards only, or emptied by changes, is no group
-            rows.append((dict(zip(CUBE_DIMENSIONS, key)), _rollup_figures(row, not_due.get(key))))
-
-    previous = _rollup_figures(rollup_rows(prefix, period.year_before(), months=True, using=using)
-                               .aggregate(**rollup_aggregates()),
-                               _not_yet_due(last_year, today).aggregate(**NOT_YET_DUE))
-
-    trunc = TREND_GRANULARITY[granularity]
-    trend_not_due = {timezone.localtime(r.pop("bucket")).date(): r for r in _not_yet_due(scope, today)
-                     .annotate(bucket=trunc("found_at")).values("bucket").annotate(**NOT_YET_DUE)}
-    series = []
-    for row in (rollup_rows(prefix, period, months=granularity == "month", using=using)
-                .annotate(bucket=trunc("day")).values("bucket").annotate(**rollup_aggregates()).order_by("bucket")):
-        bucket = row.pop("bucket")
-        if row["found"]:
-            series.append((bucket, _rollup_figures(row, trend_not_due.get(bucket))))
-    return DashboardFigures(cube=Cube(rows), previous=previous, trend=series)
+    cube_months, trend_months = child_length <= ROLLUP_MONTH_REGION_LENGTH, granularity == "month"
+    cube_part, trend_part = "now", "now"
+    parts = [("now", rollup_rows(prefix, period, months=cube_months, using=using), scope, False)]
+    if _rollup_months(prefix, cube_months) != _rollup_months(prefix, trend_months):
+        trend_part = "trend"
+        parts.append((trend_part, rollup_rows(prefix, period, months=trend_months, using=using), scope, False))
+    parts.append(("before", rollup_rows(prefix, period.year_before(), months=True, using=using), last_year, True))
+    sql, params = _dashboard_statement(parts, child_length=child_length, granularity=granularity, today=today)
+    sums: dict[tuple[str, str], dict] = defaultdict(dict)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            part, grouped_by = row.pop("part"), _GROUPED_BY[row.pop("grouping")]
+            key = row[grouped_by] if grouped_by else ""
+            for name in DASHBOARD_GROUPINGS:
+                del row[name]
+            sums[part, grouped_by][key] = _rollup_figures(row)
+    cube = Cube.summed(total=sums[cube_part, ""].get("", Figures()),
+                       by={name: sums[cube_part, name] for name in CUBE_DIMENSIONS})
+    previous = sums["before", ""].get("", Figures())
+    return DashboardFigures(cube=cube, previous=previous, trend=sorted(sums[trend_part, "bucket"].items()))
 
 
 # --- exact ledger counts from the rollup ---------------------------------------------------
