@@ -345,7 +345,10 @@ if not DEBUG:
 
 # --- Login lockout, CSP, audit log (audit/; README "Security and reliability") ----------
 # The lockout backend checks django-axes' failure count before the password is even tried.
-AUTHENTICATION_BACKENDS = ["audit.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# accounts.backends.UserBackend is ModelBackend reading the user's region and enterprise with the
+# user (one statement per request, not three). Sessions record their backend's path: sessions made
+# before it replaced django.contrib.auth.backends.ModelBackend log in once more.
+AUTHENTICATION_BACKENDS = ["audit.lockout.LockoutBackend", "accounts.backends.UserBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one guesser cannot lock a user out everywhere
 # Minutes until a lockout lifts by itself; 0: only an administrator unlocks (admin → 登录失败记录).
