@@ -109,14 +109,16 @@ class BoundedPaginator(Paginator):
     def page(self, number):
         """The page's ids are found first — OFFSET runs over the ids alone (an index-only scan where
         an index covers the filter and the order) — and only the page's rows are then read in full
-        and joined: the first page of a county's 386 running hazards joins 50 rows, not 386."""
+        and joined: the first page of a county's 386 running hazards joins 50 rows, not 386. `values`
+        reads those rows as named tuples."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if isinstance(rows, QuerySet):
+        # The first page of a list that joins nothing is read as it is: no ids to choose apart.
+        if isinstance(rows, QuerySet) and (bottom or self.values or rows.query.select_related):
             page_rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
             if self.values:  # on the page's rows only: the count and the ids join nothing they need not
                 page_rows = page_rows.values_list(*self.values, named=True)
