@@ -25,6 +25,19 @@ LEDGER_FIELDS = (
 )
 
 
+# The filters under which a ledger is short enough to be counted live before the rollup is asked
+# (hazardtrack.pagination.BoundedPaginator live_first): running hazards, by region at most. Any other
+# filter may make the index scan read far more rows than it counts.
+LIVE_COUNT_FILTERS = {"status", "region", "region_exact"}
+
+
+def ledger_counts_live_first(params) -> bool:
+    """True when `params` (a QueryDict) ask for open statuses only, narrowed by region at most."""
+    statuses = {v for v in params.getlist("status") if v}
+    used = {name for name in HazardFilterSet.base_filters if any(params.getlist(name))} - {"ordering"}
+    return bool(statuses) and statuses <= set(OPEN_STATUSES) and used <= LIVE_COUNT_FILTERS
+
+
 def ledger_queryset(*, user: User) -> QuerySet[Hazard]:
     """The rows of the ledger (page and API) before filtering: visible, joined, narrowed."""
     return hazard_queryset(user=user).select_related(*LEDGER_RELATED).only(*LEDGER_FIELDS)

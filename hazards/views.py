@@ -130,7 +130,8 @@ def ledger(request):
     rows, filterset = selectors.hazard_list(user=request.user, params=request.GET)
     valid = not filterset.is_bound or filterset.is_valid()
     paginator = BoundedPaginator(rows, page_size(request),
-                                 exact_count=lambda: exact_count_of(LEDGER, request.user, request.GET) if valid else None)
+                                 exact_count=lambda: exact_count_of(LEDGER, request.user, request.GET) if valid else None,
+                                 live_first=selectors.ledger_counts_live_first(request.GET))
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = attach_deadline_days(list(page.object_list))  # days left / overdue: one query
     query = request.GET.copy()

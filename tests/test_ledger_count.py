@@ -17,6 +17,7 @@ from hazards.choices import HazardLevel, HazardSource, HazardStatus
 from hazards import selectors
 from hazards.models import Hazard
 from hazardtrack.pagination import BoundedPaginator
+from hazards.selectors import ledger_counts_live_first
 from supervision.statistics import rollup_ledger_count
 from tests.factories import EnterpriseFactory, HazardFactory, UserFactory, region, sector, supervisor
 
@@ -106,3 +107,44 @@ def test_an_enterprise_contact_and_a_county_outside_are_counted_right(ledger, cl
     assert rollup_ledger_count(neighbour, QueryDict("region=430522")) == 0
     in_county = Hazard.objects.filter(region__code__startswith="430523").count()
     assert rollup_ledger_count(neighbour, QueryDict("")) == in_county
+
+
+def test_a_regions_running_hazards_are_counted_live_and_exactly_and_past_the_bound_from_the_rollup(
+        ledger, client, monkeypatch):
+    client.force_login(ledger)
+    query = QueryDict(mutable=True)
+    query.setlist("status", [S.REPORTED, S.RECTIFYING])
+    query["region"] = "430522"
+    rows, _filterset = selectors.hazard_list(user=ledger, params=query)
+    assert rows.count() == 2
+
+    def counted() -> tuple[int, bool, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/hazards/", query).json()
+        statements = [q["sql"] for q in queries.captured_queries]  # before the next request resets the log
+        assert f"共 {body['count']} 条" in client.get("/hazards/", query).content.decode()
+        return body["count"], body["count_exact"], statements
+
+    count, exact, statements = counted()
+    assert (count, exact) == (2, True)
+    assert len(statements) == 4 and statements[2].startswith("SELECT COUNT(*)"), statements
+    assert not [sql for sql in statements if "supervision_hazardrollup" in sql], statements
+    # More rows than the live count's bound: the rollup gives the exact count, as before.
+    monkeypatch.setattr(BoundedPaginator, "live_first_rows", 1)
+    count, exact, statements = counted()
+    assert (count, exact) == (2, True)
+    assert len(statements) == 5 and "supervision_hazardrollup" in statements[3], statements
+
+
+@pytest.mark.parametrize(("params", "live"), [
+    ("status=reported&status=rectifying&region=430522", True),
+    ("status=assigned&region_exact=430522101&ordering=deadline&page=2", True),
+    ("status=assigned", True),
+    ("status=signed_off&region=430522", False),  # the closed hazards are most of a ledger
+    ("status=assigned&status=rejected", False),
+    ("region=430522", False),
+    ("status=assigned&level=major", False),  # a filter the index does not hold: the rollup counts
+    ("status=assigned&q=配电箱", False),
+])
+def test_only_open_statuses_by_region_are_counted_live_first(params, live):
+    assert ledger_counts_live_first(QueryDict(params)) is live

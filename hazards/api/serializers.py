@@ -194,33 +194,37 @@ class HazardListSerializer(serializers.ModelSerializer):
     # The declared fields above are the contract (and the OpenAPI schema). A ledger page is 50
     # to 200 of these rows, and DRF's generic path costs ~0.1 ms per field per row (attribute
     # lookup through inspect.signature, lazy translations); this writes the same dict
-    # directly. tests/hazards/test_api_fast_rows.py holds it equal to the generic output.
-    def to_representation(self, instance: Hazard) -> dict:
+    # directly. The list API hands it value rows (selectors.LEDGER_FIELDS, named tuples: no model
+    # instance per row); a Hazard is read through the same names. tests/hazards/test_api_fast_rows.py
+    # holds both equal to the generic output.
+    def to_representation(self, instance) -> dict:
         if type(self) is not HazardListSerializer:
             return super().to_representation(instance)
+        row = instance if isinstance(instance, tuple) else _LedgerRow(instance)
         c = self._row_context()
-        enterprise = instance.enterprise
         return {
-            "id": instance.id,
-            "code": instance.code,
-            "title": instance.title,
-            "level": instance.level,
-            "level_label": c["level"].get(instance.level, instance.level),
-            "status": instance.status,
-            "status_label": c["status"].get(instance.status, instance.status),
-            "source": instance.source,
-            "source_label": c["source"].get(instance.source, instance.source),
-            "category": instance.category,
-            "category_label": c["category"].get(instance.category, instance.category),
-            "sector": {"code": instance.sector.code, "name": instance.sector.name},
-            "region": {"code": instance.region.code, "name": instance.region.name},
-            "enterprise": None if enterprise is None else {"id": enterprise.id, "name": enterprise.name},
-            "found_at": c["datetime"](instance.found_at),
-            "current_deadline": _date(instance.current_deadline),
-            "original_deadline": _date(instance.original_deadline),
-            "is_overdue": instance.is_overdue(c["today"]),
-            "version": instance.version,
-            "url": c["url"] % instance.id,
+            "id": row.id,
+            "code": row.code,
+            "title": row.title,
+            "level": row.level,
+            "level_label": c["level"].get(row.level, row.level),
+            "status": row.status,
+            "status_label": c["status"].get(row.status, row.status),
+            "source": row.source,
+            "source_label": c["source"].get(row.source, row.source),
+            "category": row.category,
+            "category_label": c["category"].get(row.category, row.category),
+            "sector": {"code": row.sector__code, "name": row.sector__name},
+            "region": {"code": row.region__code, "name": row.region__name},
+            "enterprise": None if row.enterprise__id is None else {"id": row.enterprise__id,
+                                                                   "name": row.enterprise__name},
+            "found_at": c["datetime"](row.found_at),
+            "current_deadline": _date(row.current_deadline),
+            "original_deadline": _date(row.original_deadline),
+            # The model's rule, read from the row's status and current_deadline.
+            "is_overdue": Hazard.is_overdue(row, c["today"]),
+            "version": row.version,
+            "url": c["url"] % row.id,
         }
 
     def _row_context(self) -> dict:
@@ -244,6 +248,19 @@ class HazardListSerializer(serializers.ModelSerializer):
 
 
 _DATETIME = serializers.DateTimeField(read_only=True)
+
+
+class _LedgerRow:
+    """A Hazard read as a ledger value row: `row.region__code` is `hazard.region.code`."""
+
+    def __init__(self, hazard: Hazard):
+        self._hazard = hazard
+
+    def __getattr__(self, path: str):
+        value = self._hazard
+        for name in path.split("__"):
+            value = None if value is None else getattr(value, name)
+        return value
 
 
 def _date(value) -> str | None:

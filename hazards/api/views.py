@@ -16,7 +16,8 @@ from rest_framework.reverse import reverse
 
 from hazards import reporting, services
 from hazards.filtersets import HazardFilterSet
-from hazards.selectors import LEDGER, hazard_detail, hazard_detail_minimal, hazard_events, ledger_queryset
+from hazards.selectors import (LEDGER, LEDGER_FIELDS, hazard_detail, hazard_detail_minimal, hazard_events,
+                               ledger_counts_live_first, ledger_queryset)
 from hazardtrack.api import INPUT_ERROR, ErrorSerializer
 from hazardtrack.pagination import exact_count_of
 from hazardtrack.preconditions import VERSION_ERRORS
@@ -89,10 +90,19 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # HazardFilterSet so that the OpenAPI parameters come from it too).
         return ledger_queryset(user=self.request.user)
 
+    @property
+    def page_values(self) -> tuple[str, ...]:
+        # The list's rows as named tuples of the ledger's columns (hazardtrack.pagination): a page
+        # of 50 builds no model instances (4 per row with the joined region, sector and enterprise).
+        return LEDGER_FIELDS if self.action == "list" else ()
+
     def exact_count(self, request):
         """The list's exact count from the statistics rollup when its filters allow (else None:
         the pagination counts up to its bound)."""
         return exact_count_of(LEDGER, request.user, request.query_params) if self.action == "list" else None
+
+    def count_live_first(self, request) -> bool:
+        return self.action == "list" and ledger_counts_live_first(request.query_params)
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -1,4 +1,5 @@
-"""The ledger API writes its rows by hand for speed (HazardListSerializer.to_representation);
+"""The ledger API writes its rows by hand for speed (HazardListSerializer.to_representation), from
+value rows (the list reads named tuples of LEDGER_FIELDS, no model instances) or from a Hazard;
 whatever the hazard — with or without enterprise, deadline, overdue or not, any status, level,
 source — a row is exactly what DRF's generic serializer makes of the declared fields."""
 from __future__ import annotations
@@ -10,7 +11,7 @@ from rest_framework.test import APIRequestFactory
 
 from hazards.api.serializers import HazardListSerializer
 from hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
-from hazards.selectors import ledger_queryset
+from hazards.selectors import LEDGER_FIELDS, ledger_queryset
 from tests.factories import HazardFactory, days_from_today, region, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,10 @@ def test_ledger_rows_equal_the_generic_serializers_output(language):
     request.user = user
     with translation.override(language):
         rows = list(ledger_queryset(user=user))
+        values = {row.id: row for row in ledger_queryset(user=user).values_list(*LEDGER_FIELDS, named=True)}
         serializer = HazardListSerializer(context={"request": request})
-        assert len(rows) == 16
+        assert len(rows) == len(values) == 16
         for hazard in rows:
-            assert serializer.to_representation(hazard) == generic(serializer, hazard)
+            expected = generic(serializer, hazard)
+            assert serializer.to_representation(hazard) == expected
+            assert serializer.to_representation(values[hazard.id]) == expected

@@ -85,6 +85,28 @@ def test_ledger_api_costs_the_same_queries_for_10_and_100_rows(county_supervisor
     assert large == 2
 
 
+def test_ledger_api_with_a_session_costs_its_four_statements_for_10_and_100_rows(county_supervisor):
+    """As a browser or the throughput benchmark calls it: the session, the user, the count (a
+    county's running hazards: counted live), the page's rows (ids first, then joined)."""
+    client = logged_in(county_supervisor)
+
+    def statements(page_size: int) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/api/hazards/", {**LEDGER_FILTERS, "page_size": page_size})
+        assert response.status_code == 200 and len(response.json()["results"]) == page_size
+        return [q["sql"] for q in captured.captured_queries]
+
+    running_hazards(10)
+    small = statements(10)
+    running_hazards(90)
+    large = statements(100)
+    assert len(large) == len(small) == 4
+    for sql in (small, large):
+        assert '"django_session"' in sql[0] and '"accounts_user"' in sql[1]
+        assert sql[2].startswith("SELECT COUNT(*)") and '"hazards_hazard"' in sql[2]
+        assert '"accounts_enterprise"' in sql[3] and "supervision_hazardrollup" not in " ".join(sql)
+
+
 # A page of 100 rows costs what a page of 20 costs, whichever column sorts it and whether the
 # region is given by name or code (the pickers, sort links and page links included).
 @pytest.mark.parametrize("params", [
