@@ -85,9 +85,9 @@ def _filter_groups(filterset, regions: list[dict]) -> dict:
 def form_error_from_domain(form, error: DomainError) -> None:
     """Show a refused action on the form: every problem the service found, each on its field
     when the service named one."""
-    for field, messages in error.errors.items():
+    for field, field_messages in error.errors.items():
         target = field if field in form.fields else None
-        for message in messages:
+        for message in field_messages:
             if str(message) not in [str(m) for m in form.errors.get(target or "__all__", [])]:
                 form.add_error(target, str(message))
 
