@@ -72,6 +72,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language (zh-hans). A test client's request leaves its
+    language active in the thread afterwards; without this a test calling a validator directly
+    would read English after any English request (tests/accounts/test_credit_code.py after
+    tests/test_i18n.py)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # --- reference data from data migrations ---------------------------------------------------
 # Transactional tests (live_server, transactional_db, django_db(transaction=True)) end with a
 # flush that empties every table, data-migration rows included; so does a --reuse-db run after
