@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from hazardtrack.dates import local_today
@@ -73,15 +73,17 @@ def hazard_detail(*, user: User, pk: int) -> Hazard:
     queryset = hazard_queryset(user=user).select_related(
         "region", "sector", "enterprise", "source_department__region", "plan",
     ).prefetch_related(
-        Prefetch("events", queryset=HazardEvent.objects.select_related("actor")),
+        Prefetch("events", queryset=HazardEvent.objects.all()),  # actors: _attach_people
         Prefetch("attachments", queryset=Attachment.objects.all()),
         "extension_requests",
     )
     hazard = get_visible_or_404(queryset, user, pk=pk)
     _attach_event_attachments(hazard)
     if hazard.is_major:  # 申请复产 is a major hazard's (transitions.py): the page lists them, the guards read them
-        prefetch_related_objects([hazard], Prefetch("resume_applications",
-                                                    queryset=ResumeApplication.objects.with_people()))
+        applications = list(ResumeApplication.objects.filter(hazard=hazard))
+        for application in applications:
+            _HAZARD_OF_APPLICATION.set_cached_value(application, hazard)
+        _set_prefetched(hazard, "resume_applications", applications)
     _attach_people(hazard)
     return hazard
 
@@ -108,14 +110,28 @@ def _set_prefetched(instance: Model, relation: str, rows: list) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = prefetched
 
 
+_HAZARD_OF_APPLICATION = ResumeApplication._meta.get_field("hazard")
+# Who the detail names besides the hazard's HAZARD_PEOPLE: each event's actor, each resume
+# application's applicant and reviewer (when fetched: major hazards).
+_RELATED_PEOPLE = (("events", HazardEvent, ("actor",)),
+                   ("resume_applications", ResumeApplication, ("submitted_by", "reviewed_by")))
+
+
 def _attach_people(hazard: Hazard) -> None:
-    """Fill the HAZARD_PEOPLE relations from one query, as select_related would have."""
-    fields = [Hazard._meta.get_field(name) for name in HAZARD_PEOPLE]
-    ids = {getattr(hazard, field.attname) for field in fields} - {None}
+    """Fill the relations to people of the hazard, its events and its resume applications from
+    one query, as select_related would have: the joins to the wide user table cost more to
+    compile and plan than the one `in_bulk` of the few people a hazard names."""
+    pairs = [(hazard, Hazard._meta.get_field(name)) for name in HAZARD_PEOPLE]
+    prefetched = getattr(hazard, "_prefetched_objects_cache", {})
+    for relation, model, names in _RELATED_PEOPLE:
+        if relation in prefetched:
+            fields = [model._meta.get_field(name) for name in names]
+            pairs += [(row, field) for row in prefetched[relation] for field in fields]
+    ids = {getattr(row, field.attname) for row, field in pairs} - {None}
     people = User.objects.in_bulk(ids) if ids else {}
-    for field in fields:
-        pk = getattr(hazard, field.attname)
-        field.set_cached_value(hazard, people.get(pk) if pk is not None else None)
+    for row, field in pairs:
+        pk = getattr(row, field.attname)
+        field.set_cached_value(row, people.get(pk) if pk is not None else None)
 
 
 def hazard_events(*, user: User, pk: int) -> QuerySet[HazardEvent]:

@@ -219,17 +219,19 @@ def detail_statements(client, hazard: Hazard) -> list[str]:
 
 
 def test_detail_api_statements_for_a_hazard_with_timeline_attachments_and_an_extension_request(county_supervisor):
-    """Exactly six statements, the same for a timeline of 10 events as of 60: the hazard with its
-    joins, its events with their actors, its attachments (once: the events' are among them), its
-    extension requests, its resume applications, its deadline clock. Neither the pending-extension
-    guards nor the attachments are asked again."""
+    """Exactly seven statements, the same for a timeline of 10 events as of 60: the hazard with its
+    joins, its events, its attachments (once: the events' are among them), its extension requests,
+    the people it names (its events' actors among them: one statement, not a join per event), its
+    resume applications, its deadline clock. Neither the pending-extension guards nor the
+    attachments are asked again."""
     contact = enterprise_contact(EnterpriseFactory())
     client = api_client(county_supervisor)
     small = with_pending_extension(hazard_with_history(10, county_supervisor, contact), contact)
     large = with_pending_extension(hazard_with_history(60, county_supervisor, contact), contact)
     statements = detail_statements(client, small)
-    assert len(statements) == 6, "\n".join(statements)
-    assert len(detail_statements(client, large)) == 6
+    assert len(statements) == 7, "\n".join(statements)
+    assert len(detail_statements(client, large)) == 7
+    assert sum('FROM "accounts_user"' in sql for sql in statements) == 1
     assert sum('FROM "hazards_attachment"' in sql for sql in statements) == 1
     assert sum('FROM "hazards_extensionrequest"' in sql for sql in statements) == 1
     body = client.get(f"/api/hazards/{large.pk}/").json()
