@@ -28,10 +28,10 @@ def test_the_list_costs_the_same_queries_for_10_and_100_rows(people, size, djang
     for n in range(size):
         IncidentFactory(reported_by=people.inspector, deaths=n % 4, enterprise=people.enterprise if n % 2 else None)
     client = client_for(people.supervisor)
-    # session, user, count, totals, the bell (one UNION ALL query), the user's region (top bar),
-    # the sector filter's choices, the rows (the session is not saved again within
-    # SESSION_RENEW_SECONDS: hazardtrack/session_store.py).
-    with django_assert_num_queries(8):
+    # session, user (with the region the top bar names: accounts/backends.py), count, totals, the
+    # bell (one UNION ALL query), the sector filter's choices, the rows (the session is not saved
+    # again within SESSION_RENEW_SECONDS: hazardtrack/session_store.py).
+    with django_assert_num_queries(7):
         response = client.get("/incidents/", {"page_size": 100})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == size

@@ -264,9 +264,9 @@ def test_the_queue_costs_the_same_queries_for_10_and_100_rows(client, people, ro
     client.get("/tipoffs/?page_size=100")  # warm the session
 
     # session (read; not saved again within SESSION_RENEW_SECONDS: hazardtrack/session_store.py),
-    # user, the user's region in the top bar, notices bell, sectors of the filter form, count,
-    # rows — none of them per row.
-    with django_assert_num_queries(7):
+    # user (with the region the top bar names: accounts/backends.py), notices bell, sectors of the
+    # filter form, count, rows — none of them per row.
+    with django_assert_num_queries(6):
         response = client.get("/tipoffs/", {"page_size": 100})
     assert response.content.decode().count('class="tipoff-row') == rows
 
