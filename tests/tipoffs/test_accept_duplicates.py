@@ -124,8 +124,8 @@ def test_the_queue_flags_tipoffs_near_an_open_hazard_in_constant_queries(client,
     client.force_login(people.inspector)
     client.get("/tipoffs/?page_size=100")  # warm the session
 
-    # As the plain queue (7), and one query for the open hazards near the page's tip-offs.
-    with django_assert_num_queries(8):
+    # As the plain queue (6), and one query for the open hazards near the page's tip-offs.
+    with django_assert_num_queries(7):
         response = client.get("/tipoffs/", {"page_size": 100})
     body = response.content.decode()
     assert body.count('data-testid="near-hazards-flag"') == rows - 1

@@ -113,7 +113,7 @@ def test_city_staff_see_their_counties_tipoffs(client, people):
     client.force_login(people.city)
 
     assert client.get(f"/tipoffs/{tipoff.pk}/").status_code == 200
-    assert client.get(f"/tipoffs/photos/999999/").status_code == 404
+    assert client.get("/tipoffs/photos/999999/").status_code == 404
 
 
 def test_enterprise_contacts_and_grid_workers_see_no_tipoffs(client, people):
