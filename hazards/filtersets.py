@@ -33,6 +33,17 @@ MINE_CHOICES = (("found", _("我上报的")), ("inspecting", _("我跟踪的")),
                 ("signable", _("待我销号的")))
 
 
+# The ledger's query parameters that choose a page and its order, not which rows.
+LEDGER_PAGING_PARAMS = {"page", "page_size", "ordering", "format"}
+
+
+def ledger_filters_used(params) -> set[str]:
+    """The names of the parameters of `params` (a QueryDict) that have a value, paging excepted:
+    what decides how a ledger may be counted (hazards.selectors.ledger_counts_live_first,
+    supervision.statistics.rollup_ledger_count)."""
+    return {key for key in params if any(params.getlist(key))} - LEDGER_PAGING_PARAMS
+
+
 def _yes_no(method: str, label):
     return django_filters.TypedChoiceFilter(choices=BOOLEAN_CHOICES, coerce=lambda v: v == "1", method=method,
                                             label=label)

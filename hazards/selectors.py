@@ -9,7 +9,7 @@ from accounts.models import User
 from hazardtrack.dates import local_today
 
 from .choices import OPEN_STATUSES, HazardStatus
-from .filtersets import HazardFilterSet
+from .filtersets import HazardFilterSet, ledger_filters_used
 from .models import Attachment, Hazard, HazardEvent, ResumeApplication
 
 # The ledger's name among the lists that may be counted exactly (hazardtrack.pagination).
@@ -34,7 +34,7 @@ LIVE_COUNT_FILTERS = {"status", "region", "region_exact"}
 def ledger_counts_live_first(params) -> bool:
     """True when `params` (a QueryDict) ask for open statuses only, narrowed by region at most."""
     statuses = {v for v in params.getlist("status") if v}
-    used = {name for name in HazardFilterSet.base_filters if any(params.getlist(name))} - {"ordering"}
+    used = ledger_filters_used(params)
     return bool(statuses) and statuses <= set(OPEN_STATUSES) and used <= LIVE_COUNT_FILTERS
 
 

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import REGION_CODE_LENGTH
 from hazards.choices import DEADLINE_RUNNING_STATUSES, RECTIFIED_STATUSES, HazardLevel, HazardStatus
+from hazards.filtersets import ledger_filters_used
 from hazards.models import Hazard, overdue_q
 from hazardtrack import dates
 from hazardtrack.dates import PeriodKind, local_today
@@ -742,7 +743,6 @@ def _rollup_dashboard(scope: QuerySet[Hazard], last_year: QuerySet[Hazard], *, p
 # value makes the ledger count its rows itself (hazardtrack/pagination.py, bounded).
 LEDGER_ROLLUP_PARAMS = {"region", "region_exact", "sector", "level", "status", "source", "found_after",
                         "found_before", "counted", "rectified"}
-LEDGER_PAGING_PARAMS = {"page", "page_size", "ordering", "format"}
 
 
 def _statuses(params) -> set[str] | None:
@@ -769,8 +769,7 @@ def rollup_ledger_count(user, params, *, using: str = "default") -> int | None:
     or the user is not staff: enterprise contacts see their own unit's rows)."""
     if connections[using].vendor != "postgresql":
         return None
-    used = {key for key in params if any(params.getlist(key))} - LEDGER_PAGING_PARAMS
-    if not used <= LEDGER_ROLLUP_PARAMS:
+    if not ledger_filters_used(params) <= LEDGER_ROLLUP_PARAMS:
         return None
     region_code = (params.get("region") or "").strip()
     if region_code and not region_code.isdigit():
